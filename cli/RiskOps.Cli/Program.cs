@@ -1,0 +1,3 @@
+using RiskOps.Cli;
+
+return await CliApp.RunAsync(args);

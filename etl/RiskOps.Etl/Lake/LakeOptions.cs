@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RiskOps.Etl.Lake;
+
+/// <summary>Where the lake lives and how user ids are hashed. Bound from the <c>Lake</c> configuration section.</summary>
+public sealed class LakeOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Lake";
+
+    /// <summary>The lake's root folder.</summary>
+    /// <value>Default: <c>./lake</c>.</value>
+    [Required]
+    public string Root { get; set; } = "lake";
+
+    /// <summary>
+    /// The HMAC-SHA256 key for user ids (<c>Lake:HashKey</c>, env <c>Lake__HashKey</c>). Required in production.
+    /// When empty, a development key is generated once into <see cref="DevKeyFile"/> and reused, with a warning.
+    /// </summary>
+    /// <value>Default: empty (development key).</value>
+    public string? HashKey { get; set; }
+
+    /// <summary>The file that keeps the generated development key, outside the lake.</summary>
+    /// <value>Default: <c>~/.riskops/dev-hash-key</c>.</value>
+    public string? DevKeyFile { get; set; }
+}

@@ -1,0 +1,5 @@
+namespace RiskOps.Reports;
+
+internal static class ReportsAssembly
+{
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Serialization;
+
+namespace RiskOps.Sql.Model;
+
+/// <summary>
+/// One slice's figures (overall, one case type, one week...). Ratios with a zero denominator are null.
+/// Serialised with snake_case names (contract §3).
+/// </summary>
+public sealed class MetricSet
+{
+    public string? CaseType { get; set; }
+    public string? Week { get; set; }
+    public long Decisions { get; set; }
+    public long LabeledCases { get; set; }
+    public double? LabelCompleteness { get; set; }
+    public long Tp { get; set; }
+    public long Fp { get; set; }
+    public long Tn { get; set; }
+    public long Fn { get; set; }
+    public double? Precision { get; set; }
+    public double? PrecisionCiLow { get; set; }
+    public double? PrecisionCiHigh { get; set; }
+    public double? Recall { get; set; }
+    public double? RecallCiLow { get; set; }
+    public double? RecallCiHigh { get; set; }
+    public double? F1 { get; set; }
+    public double? Accuracy { get; set; }
+    public double? AutomationRate { get; set; }
+    /// <summary>Recall on auto-decided cases from weighted audit_sample labels.</summary>
+    public double? RecallAuto { get; set; }
+    public long ManualCases { get; set; }
+    public long ResolvedCases { get; set; }
+    public long OpenCases { get; set; }
+    public double? SlaCompliance { get; set; }
+    public double? ResolutionHoursP50 { get; set; }
+    public double? ResolutionHoursP90 { get; set; }
+    [JsonPropertyName("backlog_0_4h")]
+    public long Backlog0To4h { get; set; }
+    [JsonPropertyName("backlog_4_24h")]
+    public long Backlog4To24h { get; set; }
+    [JsonPropertyName("backlog_1_3d")]
+    public long Backlog1To3d { get; set; }
+    [JsonPropertyName("backlog_over_3d")]
+    public long BacklogOver3d { get; set; }
+    public long QaAudits { get; set; }
+    public double? DecisionAccuracy { get; set; }
+    public double? Kappa { get; set; }
+    public long KeyUserCases { get; set; }
+    public double? KeyUserEscalationCompliance { get; set; }
+    public long SopScenarios { get; set; }
+    public double? SopCoverage { get; set; }
+    public double? Ece { get; set; }
+    public double? Brier { get; set; }
+}
+
+/// <summary>Decision accuracy (QA) and kappa for one org / vendor / reviewer / week.</summary>
+public sealed class QualityRow
+{
+    /// <summary><c>org</c>, <c>vendor</c>, <c>reviewer</c> or <c>week</c>.</summary>
+    public string Dimension { get; set; } = "";
+    public string? Value { get; set; }
+    public string? Org { get; set; }
+    public string? Vendor { get; set; }
+    public long QaAudits { get; set; }
+    public long Correct { get; set; }
+    public double? DecisionAccuracy { get; set; }
+    public long KappaCases { get; set; }
+    public double? Kappa { get; set; }
+}
+
+/// <summary>One bin of the reliability table. <see cref="CaseType"/> null means all case types pooled.</summary>
+public sealed class ReliabilityBin
+{
+    public string? CaseType { get; set; }
+    public int Bin { get; set; }
+    public double BinLow { get; set; }
+    public double BinHigh { get; set; }
+    public long Count { get; set; }
+    public double? MeanConfidence { get; set; }
+    public double? ObservedAccuracy { get; set; }
+}
+
+/// <summary>SOP coverage per case type.</summary>
+public sealed class SopCoverageRow
+{
+    public string CaseType { get; set; } = "";
+    public long Scenarios { get; set; }
+    public long Covered { get; set; }
+    public double? Coverage { get; set; }
+}
+
+/// <summary>A type-C root-cause code of a case type that no covered scenario handles.</summary>
+public sealed class SopGap
+{
+    public string CaseType { get; set; } = "";
+    public string RootCauseCode { get; set; } = "";
+    public long Cases { get; set; }
+}
+
+/// <summary>Data-quality figures: orphans and quarantine.</summary>
+public sealed class DataQuality
+{
+    public long OrphanLabels { get; set; }
+    public long OrphanReviews { get; set; }
+    public long OrphanQaAudits { get; set; }
+    public long QuarantinedRecords { get; set; }
+}
+
+/// <summary>The answer of <c>riskops metrics</c>.</summary>
+public sealed class MetricsReport
+{
+    public DateTimeOffset AsOf { get; set; }
+    public MetricSet Overall { get; set; } = new();
+    [JsonPropertyName("by_case_type")]
+    public List<MetricSet> ByCaseType { get; set; } = [];
+    /// <summary>Overall figures per ISO week of scored_at (trend), ascending.</summary>
+    public List<MetricSet> ByWeek { get; set; } = [];
+    /// <summary>Per model version (overall figures for each).</summary>
+    public List<MetricSet> ByModelVersion { get; set; } = [];
+    /// <summary>Decision accuracy and kappa by org, vendor, reviewer and week.</summary>
+    public List<QualityRow> Quality { get; set; } = [];
+    public List<ReliabilityBin> Reliability { get; set; } = [];
+    public List<SopCoverageRow> SopCoverage { get; set; } = [];
+    public List<SopGap> SopGaps { get; set; } = [];
+    public DataQuality DataQuality { get; set; } = new();
+}

@@ -1,0 +1,3 @@
+using RiskOps.Web;
+
+return await WebHostEntry.RunAsync(args);
