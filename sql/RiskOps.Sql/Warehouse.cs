@@ -6,7 +6,7 @@ namespace RiskOps.Sql;
 /// The one place figures are computed: a DuckDB connection with the documented views bound to a lake, and the named
 /// metric SQL files. Serves the CLI, the dashboard and the reports.
 /// </summary>
-public sealed class Warehouse : IDisposable
+public sealed partial class Warehouse : IDisposable
 {
     /// <summary>Opens the views over the lake at <paramref name="lakeRoot"/> (an empty or missing lake gives empty views).</summary>
     public static Warehouse Open(string lakeRoot) => throw new NotImplementedException();

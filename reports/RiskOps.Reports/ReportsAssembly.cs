@@ -1,5 +1,0 @@
-namespace RiskOps.Reports;
-
-internal static class ReportsAssembly
-{
-}
