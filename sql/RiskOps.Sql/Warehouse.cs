@@ -17,12 +17,6 @@ public sealed partial class Warehouse : IDisposable
     /// <summary>All figures of contract §2 for the filters, open cases aged to <paramref name="asOf"/>.</summary>
     public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf) => throw new NotImplementedException();
 
-    /// <summary>Threshold sweep per case type.</summary>
-    public ThresholdReport GetThresholds(MetricFilters filters) => throw new NotImplementedException();
-
-    /// <summary>FP/FN pattern clusters per case type and error label.</summary>
-    public ClusterReport GetClusters(MetricFilters filters) => throw new NotImplementedException();
-
     /// <summary>Runs a read-only query over the documented views; returns column names and rows.</summary>
     public QueryResult Query(string sql) => throw new NotImplementedException();
 
