@@ -1,33 +1,318 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Sql;
 
 /// <summary>
 /// The one place figures are computed: a DuckDB connection with the documented views bound to a lake, and the named
-/// metric SQL files. Serves the CLI, the dashboard and the reports.
+/// metric SQL files. Serves the CLI, the dashboard and the reports. Thread-safe: calls are serialised on the connection.
 /// </summary>
 public sealed partial class Warehouse : IDisposable
 {
+    /// <summary>The view files in creation order (later views build on earlier ones).</summary>
+    internal static readonly IReadOnlyList<string> ViewNames =
+    [
+        "macros", "raw_decisions", "raw_reviews", "raw_labels", "raw_qa_audits", "raw_sop_coverage", "quarantine",
+        "decisions", "reviews", "labels", "label_history", "qa_audits", "sop_coverage", "cases",
+    ];
+
+    /// <summary>The lake folders the raw views read.</summary>
+    internal static readonly IReadOnlyList<string> SourceFolders = ["decisions", "reviews", "labels", "qa_audits", "sop_coverage", "quarantine"];
+
+    /// <summary>The case types of contract §1; always valid as a filter even before the lake has any.</summary>
+    public static readonly IReadOnlyList<string> ContractCaseTypes = ["KYC_AUDIT", "ATO", "RESET_2FA", "POA_REVIEW", "WITHDRAWAL_ANOMALY"];
+
+    private readonly DuckDBConnection _connection;
+    private readonly Lock _gate = new();
+    private string _boundFolders = "";
+
+    private Warehouse(string lakeRoot)
+    {
+        LakeRoot = lakeRoot;
+        _connection = new DuckDBConnection("Data Source=:memory:;autoinstall_known_extensions=false");
+        _connection.Open();
+        // Views derive dates from epoch microseconds; UTC here only keeps ad-hoc `riskops sql` output in UTC too.
+        Execute("set TimeZone = 'UTC'");
+        EnsureViews();
+    }
+
+    /// <summary>The absolute lake root the views read.</summary>
+    public string LakeRoot { get; }
+
     /// <summary>Opens the views over the lake at <paramref name="lakeRoot"/> (an empty or missing lake gives empty views).</summary>
-    public static Warehouse Open(string lakeRoot) => throw new NotImplementedException();
+    public static Warehouse Open(string lakeRoot)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(lakeRoot);
+        return new Warehouse(Path.TrimEndingDirectorySeparator(Path.GetFullPath(lakeRoot)));
+    }
 
     /// <summary>Validates filters (throws <see cref="InvalidFilterException"/> with one clear line).</summary>
-    public void Validate(MetricFilters filters) => throw new NotImplementedException();
+    public void Validate(MetricFilters filters)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        if (filters.From is { } from && filters.To is { } to && from > to)
+        {
+            throw new InvalidFilterException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}");
+        }
+
+        foreach (var week in filters.Weeks)
+        {
+            ValidateWeek(week);
+        }
+
+        if (filters.CaseTypes.Count > 0)
+        {
+            var known = CaseTypes();
+            var unknown = filters.CaseTypes.FirstOrDefault(t => !known.Contains(t, StringComparer.Ordinal));
+            if (unknown is not null)
+            {
+                throw new InvalidFilterException($"--case-type '{unknown}' is not a known case type (known: {string.Join(", ", known)})");
+            }
+        }
+    }
 
     /// <summary>All figures of contract §2 for the filters, open cases aged to <paramref name="asOf"/>.</summary>
-    public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf) => throw new NotImplementedException();
+    public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf)
+    {
+        Validate(filters);
+        lock (_gate)
+        {
+            EnsureViews();
+            return WithScope(filters, () => BuildReport(filters, asOf));
+        }
+    }
 
     /// <summary>Runs a read-only query over the documented views; returns column names and rows.</summary>
-    public QueryResult Query(string sql) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The text is not a single read-only statement.</exception>
+    public QueryResult Query(string sql)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        var text = sql.Trim().TrimEnd(';').Trim();
+        if (text.Contains(';', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("only one statement is allowed", nameof(sql));
+        }
+
+        var first = Regex.Match(text, @"^\(*\s*([A-Za-z]+)").Groups[1].Value.ToLowerInvariant();
+        if (first is not ("select" or "with" or "from" or "describe" or "show" or "summarize" or "explain" or "table" or "values" or "pivot" or "unpivot"))
+        {
+            throw new ArgumentException($"only read-only queries are allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); got '{first}'", nameof(sql));
+        }
+
+        lock (_gate)
+        {
+            EnsureViews();
+            using var command = _connection.CreateCommand();
+            command.CommandText = text;
+            using var reader = command.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return new QueryResult(columns, rows);
+        }
+    }
 
     /// <summary>The view definitions bound to this lake, ready to paste into any DuckDB.</summary>
-    public string PrintViews() => throw new NotImplementedException();
-
-    /// <summary>Known case types in the lake (for filter validation and UI lists).</summary>
-    public IReadOnlyList<string> CaseTypes() => throw new NotImplementedException();
-
-    public void Dispose()
+    public string PrintViews()
     {
+        lock (_gate)
+        {
+            var folders = FoldersWithFiles();
+            var text = new StringBuilder();
+            text.Append("-- RiskOps warehouse views bound to ").Append(LakeRoot).Append('\n');
+            text.Append("-- Kind folders without files yet are bound to an empty typed relation; print again after the first ingest.\n");
+            foreach (var name in ViewNames)
+            {
+                text.Append('\n').Append(BindView(name, folders).TrimEnd().TrimEnd(';')).Append(";\n");
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>Known case types: the contract's and every case type in the lake's decisions or SOP catalogue, sorted.</summary>
+    public IReadOnlyList<string> CaseTypes()
+    {
+        lock (_gate)
+        {
+            EnsureViews();
+            var inLake = ReadRows("select case_type from decisions union select case_type from sop_coverage")
+                .Select(r => (string?)r["case_type"]).OfType<string>();
+            return ContractCaseTypes.Concat(inLake).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    /// <summary>Closes the connection.</summary>
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>The DuckDB parameters of the FILTERS: <c>$from $to $weeks $case_types $model_versions $regions $vendors</c>.</summary>
+    internal static DuckDBParameter[] FilterParameters(MetricFilters filters) =>
+    [
+        new("from", filters.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        new("to", filters.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        new("weeks", filters.Weeks.ToList()),
+        new("case_types", filters.CaseTypes.ToList()),
+        new("model_versions", filters.ModelVersions.ToList()),
+        new("regions", filters.Regions.ToList()),
+        new("vendors", filters.Vendors.ToList()),
+    ];
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the temp relations <c>scope</c> (filtered cases), <c>scope_slices</c> and
+    /// <c>scope_audits</c> in place, and drops them afterwards. Call under the gate.
+    /// </summary>
+    internal T WithScope<T>(MetricFilters filters, Func<T> body)
+    {
+        var parameters = FilterParameters(filters);
+        try
+        {
+            Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
+            Execute($"create or replace temp view scope_slices as {SqlScripts.Get("scope_slices")}");
+            Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
+            return body();
+        }
+        finally
+        {
+            Execute("drop view if exists scope_slices; drop table if exists scope_audits; drop table if exists scope");
+        }
+    }
+
+    /// <summary>Runs a named script (or SQL text) and returns its rows as column → value maps (DBNull as null).</summary>
+    internal List<Dictionary<string, object?>> ReadRows(string sql, params DuckDBParameter[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(reader.FieldCount, StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs statements that return nothing.</summary>
+    internal void Execute(string sql, params DuckDBParameter[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>(Re)creates the views when the set of kind folders holding files has changed since they were bound.</summary>
+    internal void EnsureViews()
+    {
+        var folders = FoldersWithFiles();
+        var key = string.Join(",", folders.Order(StringComparer.Ordinal));
+        if (key == _boundFolders && _boundFolders.Length > 0)
+        {
+            return;
+        }
+
+        foreach (var name in ViewNames)
+        {
+            Execute(BindView(name, folders));
+        }
+
+        _boundFolders = key.Length == 0 ? "-" : key;
+    }
+
+    private HashSet<string> FoldersWithFiles()
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in SourceFolders)
+        {
+            var path = Path.Combine(LakeRoot, folder);
+            if (Directory.Exists(path) && Directory.EnumerateFiles(path, "*.parquet", SearchOption.AllDirectories).Any())
+            {
+                folders.Add(folder);
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>
+    /// A view file with its <c>{{lake}}</c> placeholder replaced by the absolute lake root; a raw view whose folder holds
+    /// no file yet reads its own empty <c>typed</c> relation instead of <c>read_parquet</c>, which would fail.
+    /// </summary>
+    private string BindView(string name, HashSet<string> folders)
+    {
+        var sql = SqlScripts.Get(name);
+        foreach (var folder in SourceFolders.Where(f => !folders.Contains(f)))
+        {
+            sql = sql.Replace($"read_parquet('{{{{lake}}}}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)", "typed", StringComparison.Ordinal);
+        }
+
+        var root = LakeRoot.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
+        return sql.Replace("{{lake}}", root, StringComparison.Ordinal);
+    }
+
+    private static void ValidateWeek(string week)
+    {
+        var match = Regex.Match(week, @"^(\d{4})-W(\d{2})$");
+        if (!match.Success)
+        {
+            throw new InvalidFilterException($"--week '{week}' is not an ISO week (expected YYYY-Www, e.g. 2026-W47)");
+        }
+
+        var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var number = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (year < 1 || number < 1 || number > ISOWeek.GetWeeksInYear(year))
+        {
+            throw new InvalidFilterException($"--week '{week}' does not exist ({year} has {(year < 1 ? 0 : ISOWeek.GetWeeksInYear(year))} ISO weeks)");
+        }
+    }
+
+    /// <summary>Converts a DuckDB value (BIGINT, HUGEINT, DECIMAL, INTEGER...) to long.</summary>
+    internal static long ToLong(object? value) => value switch
+    {
+        null => 0,
+        BigInteger big => (long)big,
+        _ => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Converts a DuckDB value to double, null staying null and NaN becoming null (never NaN in a report).</summary>
+    internal static double? ToDouble(object? value)
+    {
+        double? result = value switch
+        {
+            null => null,
+            BigInteger big => (double)big,
+            _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        };
+        return result is { } d && (double.IsNaN(d) || double.IsInfinity(d)) ? null : result;
     }
 }
 

@@ -1,14 +1,39 @@
+using RiskOps.Web.Auth;
+using RiskOps.Web.Dashboard;
+using RiskOps.Web.Endpoints;
+using RiskOps.Web.Hosting;
+using RiskOps.Web.Jobs;
+
 namespace RiskOps.Web;
 
 /// <summary>Builds and runs the dashboard and job server; shared by <c>web/</c> and <c>riskops serve</c>.</summary>
 public static class WebHostEntry
 {
-    /// <summary>Builds the web application (dashboard, ingest API, Hangfire server) from command-line style args.</summary>
+    /// <summary>
+    /// Builds the web application (dashboard, ingest API, Hangfire server) from command-line style args:
+    /// <c>--lake DIR</c> (= <c>Lake:Root</c>), <c>--urls URL</c> and any <c>--Section:Key=value</c>.
+    /// </summary>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--lake"] = "Lake:Root" });
+
+        builder.AddWarehouse();
+        builder.AddEtl();
+        builder.Services.AddRiskOpsJobs(builder.Configuration, runServer: true);
+        builder.AddDashboardAuth();
+        builder.AddDashboard();
+        builder.AddIngestApi();
+
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.UseSecurityHeaders();
+        app.UseDashboardErrors();
+        app.UseRouting();
+        app.UseDashboardAuth();
+        app.MapDashboard();
+        app.MapCsvExports();
+        app.MapIngestApi();
+        app.MapJobsDashboard();
         return app;
     }
 

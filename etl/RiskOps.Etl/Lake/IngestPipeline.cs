@@ -1,4 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RiskOps.Etl.Contract;
+using RiskOps.Etl.Sources;
+using RiskOps.Etl.Validation;
 
 namespace RiskOps.Etl.Lake;
 
@@ -6,21 +13,450 @@ namespace RiskOps.Etl.Lake;
 /// The one path into the lake: parse → validate → hash user ids → quarantine the bad → publish the good atomically.
 /// Files, the HTTP ingest API, the PostgreSQL extractor and the demo generator all land through it.
 /// </summary>
+/// <remarks>
+/// A batch is staged under <c>&lt;lake&gt;/_staging/&lt;batch_id&gt;/</c>, fsynced, renamed file by file into place
+/// (deterministic names, so a re-run overwrites instead of duplicating) and completed by its manifest, written last.
+/// </remarks>
 public sealed class IngestPipeline
 {
+    private const int SampleSize = 20;
+    private readonly LakeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IngestPipeline> _logger;
+    private readonly Lazy<UserIdHasher> _hasher;
+
+    /// <summary>Creates the pipeline.</summary>
+    public IngestPipeline(LakeOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _hasher = new Lazy<UserIdHasher>(() => UserIdHasher.Create(_options, _logger));
+    }
+
+    /// <summary>The lake's root folder (absolute).</summary>
+    public string LakeRoot => Path.GetFullPath(_options.Root);
+
+    /// <summary>Rows per Parquet row group (and the flush size of one partition's buffer).</summary>
+    internal int RowGroupRows { get; set; } = 250_000;
+
+    /// <summary>Buffered rows across all partitions of a batch before the largest buffers are flushed.</summary>
+    internal int MaxBufferedRows { get; set; } = 500_000;
+
+    /// <summary>Called after each file of a batch is renamed into place (crash tests pause here).</summary>
+    internal static Action<string>? AfterFilePublished { get; set; }
+
+    /// <summary>
+    /// A pipeline for the command line: <see cref="LakeOptions"/> from the <c>Lake</c> section of <paramref name="configuration"/>
+    /// (else environment variables such as <c>Lake__HashKey</c>), with <paramref name="lakeRoot"/> as the root.
+    /// </summary>
+    public static IngestPipeline Create(string lakeRoot, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    {
+        configuration ??= new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var options = new LakeOptions();
+        configuration.GetSection(LakeOptions.SectionName).Bind(options);
+        options.Root = lakeRoot;
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<IngestPipeline>();
+        return new IngestPipeline(options, time ?? TimeProvider.System, logger);
+    }
+
+    /// <summary>The format of a file from its extension: .csv, .ndjson/.jsonl, .parquet.</summary>
+    /// <exception cref="UnreadableInputException">Any other extension.</exception>
+    public static RecordFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => RecordFormat.Csv,
+        ".ndjson" or ".jsonl" => RecordFormat.Ndjson,
+        ".parquet" => RecordFormat.Parquet,
+        var other => throw new UnreadableInputException(
+            $"{Path.GetFileName(path)}: unknown format '{other}' (expected .csv, .ndjson, .jsonl or .parquet)"),
+    };
+
+    /// <summary>The kind named by a file name's leading word (<c>decisions_2026-11-02.csv</c>, <c>qa_audits-x.ndjson</c>), or null.</summary>
+    public static RecordKind? KindFromFileName(string path)
+    {
+        var name = Path.GetFileName(path).ToLowerInvariant();
+        foreach (var kind in RecordKinds.All)
+        {
+            foreach (var prefix in new[] { kind.LakeName(), kind.LakeName().Replace('_', '-') })
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal)
+                    && (name.Length == prefix.Length || name[prefix.Length] is '_' or '-' or '.' or ' '))
+                {
+                    return kind;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The kind whose required fields are all among <paramref name="fields"/> (the best match when several are).</summary>
+    /// <exception cref="UnreadableInputException">No kind fits.</exception>
+    public static RecordKind KindFromFields(IReadOnlyCollection<string> fields)
+    {
+        var names = new HashSet<string>(fields.Select(f => f.Trim()), StringComparer.OrdinalIgnoreCase);
+        var best = RecordKinds.All
+            .Select(k => KindSchemas.For(k))
+            .Where(s => s.RequiredFields.All(f => names.Contains(f.Name)))
+            .OrderByDescending(s => s.Fields.Count(f => names.Contains(f.Name)))
+            .ThenBy(s => s.Fields.Count)
+            .FirstOrDefault();
+        return best?.Kind ?? throw new UnreadableInputException(
+            $"cannot tell the record kind from the fields ({string.Join(", ", fields.Take(12))}); name the file after its kind (e.g. decisions_2026-11-02.csv) or pass --kind");
+    }
+
     /// <summary>Lands one file. Kind from <paramref name="kind"/>, else from the file name's leading kind name, else from the header.</summary>
     /// <exception cref="UnreadableInputException">The file cannot be read at all; nothing is written.</exception>
-    public Task<IngestResult> IngestFileAsync(string path, RecordKind? kind, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<IngestResult> IngestFileAsync(string path, RecordKind? kind, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new UnreadableInputException($"{path}: file not found");
+        }
+
+        var format = FormatOf(full);
+        kind ??= KindFromFileName(full);
+        try
+        {
+            using var source = OpenSource(full, format, kind);
+            var batchId = await ContentBatchIdAsync(source.Schema.Kind, full, cancellationToken);
+            return await IngestSourceAsync(source, full, batchId, null, cancellationToken);
+        }
+        catch (UnreadableInputException ex) when (!ex.Message.StartsWith(Path.GetFileName(full), StringComparison.Ordinal))
+        {
+            throw new UnreadableInputException($"{Path.GetFileName(full)}: {ex.Message}", ex.InnerException);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException)
+        {
+            throw new UnreadableInputException($"{Path.GetFileName(full)}: cannot be read ({ex.Message})", ex);
+        }
+    }
 
     /// <summary>Lands a delivery from a stream (HTTP body). <paramref name="batchKey"/> (an idempotency key) makes a retried delivery land once; when null the content hash is used.</summary>
-    public Task<IngestResult> IngestStreamAsync(Stream content, RecordFormat format, RecordKind kind, string source, string? batchKey, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    /// <exception cref="UnreadableInputException">The content cannot be read at all; nothing is written.</exception>
+    public async Task<IngestResult> IngestStreamAsync(Stream content, RecordFormat format, RecordKind kind, string source, string? batchKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var lake = LakeRoot;
+        var incoming = Path.Combine(lake, LakeLayout.StagingFolder, "_incoming-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(incoming);
+        var file = Path.Combine(incoming, "body" + format switch
+        {
+            RecordFormat.Csv => ".csv",
+            RecordFormat.Ndjson => ".ndjson",
+            _ => ".parquet",
+        });
+        try
+        {
+            // Keep the delivery on disk, not in memory: a body can be large, and Parquet needs a seekable file.
+            using (var lockHandle = StagingLock.Acquire(incoming))
+            {
+                string contentHash;
+                await using (var target = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                {
+                    sha.AppendData(Encoding.UTF8.GetBytes(kind.LakeName() + "\n"));
+                    var buffer = new byte[1 << 16];
+                    int read;
+                    while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        sha.AppendData(buffer, 0, read);
+                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+
+                    contentHash = Convert.ToHexStringLower(sha.GetHashAndReset())[..24];
+                }
+
+                var batchId = batchKey is null ? contentHash : KeyBatchId(kind, batchKey);
+                using var reader = OpenSource(file, format, kind);
+                return await IngestSourceAsync(reader, source, batchId, batchKey, cancellationToken);
+            }
+        }
+        finally
+        {
+            TryDeleteDirectory(incoming);
+        }
+    }
 
     /// <summary>
     /// Lands rows already split into fields (PostgreSQL extractor, demo generator). Values may be null, string, numbers,
     /// bool, DateTimeOffset/DateTime (UTC) or an <c>IEnumerable&lt;string&gt;</c> for list fields.
     /// </summary>
-    public Task<IngestResult> IngestRowsAsync(RecordKind kind, IEnumerable<IReadOnlyDictionary<string, object?>> rows, string source, string batchKey, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<IngestResult> IngestRowsAsync(RecordKind kind, IEnumerable<IReadOnlyDictionary<string, object?>> rows, string source, string batchKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrEmpty(batchKey);
+        using var reader = new ValueRecordSource(KindSchemas.For(kind), rows);
+        return await IngestSourceAsync(reader, source, KeyBatchId(kind, batchKey), batchKey, cancellationToken);
+    }
+
+    /// <summary>The batch id of a delivery with an idempotency key: sha256 of kind and key (24 hex chars).</summary>
+    public static string KeyBatchId(RecordKind kind, string batchKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(kind.LakeName() + "\nkey:" + batchKey)))[..24];
+
+    internal static async Task<string> ContentBatchIdAsync(RecordKind kind, string path, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(kind.LakeName() + "\n"));
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..24];
+    }
+
+    private static IRecordSource OpenSource(string path, RecordFormat format, RecordKind? kind)
+    {
+        switch (format)
+        {
+            case RecordFormat.Csv:
+                return CsvRecordSource.Open(OpenRead(path), kind, KindFromFields);
+            case RecordFormat.Ndjson:
+                return NdjsonRecordSource.Open(OpenRead(path), kind, KindFromFields);
+            case RecordFormat.Parquet:
+                return ValueRecordSource.OpenParquet(path, kind, KindFromFields);
+            default:
+                throw new UnreadableInputException($"unknown format {format}");
+        }
+    }
+
+    private static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+    private async Task<IngestResult> IngestSourceAsync(IRecordSource source, string sourceName, string batchId, string? batchKey, CancellationToken cancellationToken)
+    {
+        var lake = LakeRoot;
+        var schema = source.Schema;
+        var kind = schema.Kind;
+        var manifestPath = LakeLayout.ManifestPath(lake, batchId);
+        var existing = BatchManifest.TryRead(manifestPath);
+        if (existing is not null)
+        {
+            _logger.LogInformation("Batch {BatchId} ({Source}) was ingested before at {IngestedAt}: nothing to do", batchId, sourceName, existing.IngestedAt);
+            return new IngestResult(batchId, kind, existing.Source, existing.Landed, existing.Quarantined, existing.Duplicates, true, existing.Flagged, []);
+        }
+
+        Directory.CreateDirectory(lake);
+        StagingLock.CleanAbandoned(Path.Combine(lake, LakeLayout.StagingFolder), _logger);
+        var staging = Path.Combine(lake, LakeLayout.StagingFolder, batchId);
+        TryDeleteDirectory(staging);
+        var lockHandle = StagingLock.Acquire(staging);
+
+        var ingestedAt = _time.GetUtcNow();
+        var ingestedUtc = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
+        var hasher = _hasher.Value;
+        var validator = new RecordValidator(schema, hasher);
+        var columns = LakeLayout.ColumnsOf(kind);
+        var lineageStart = columns.Count - LakeLayout.LineageColumns.Count;
+        var writers = new SortedDictionary<DateOnly, ParquetPartWriter>();
+        ParquetPartWriter? quarantineWriter = null;
+        var quarantineRow = new object?[LakeLayout.QuarantineColumns.Count];
+        var sample = new List<QuarantinedRecord>();
+        var row = new object?[columns.Count];
+        var errors = new List<string>();
+        long records = 0, landed = 0, quarantined = 0, duplicates = 0, flaggedCount = 0, buffered = 0;
+
+        try
+        {
+            using var index = new RecordHashIndex(lake, kind, batchId);
+            foreach (var record in source.Read(cancellationToken))
+            {
+                records++;
+                string? reason = record.Error;
+                var flagged = false;
+                if (reason is null && !validator.Validate(record, row, errors, out flagged))
+                {
+                    reason = string.Join("; ", errors);
+                }
+
+                if (reason is not null)
+                {
+                    quarantined++;
+                    var (clear, hashed) = UserIdOf(record, validator, hasher);
+                    var raw = source.RenderRaw(record, clear, hashed);
+                    if (sample.Count < SampleSize)
+                    {
+                        sample.Add(new QuarantinedRecord(sourceName, record.Line, reason, raw));
+                    }
+
+                    quarantineWriter ??= ParquetPartWriter.Create(
+                        Path.Combine(staging, LakeLayout.QuarantineFolder, LakeLayout.PartitionName(DateOnly.FromDateTime(ingestedUtc)), LakeLayout.PartFileName(batchId)),
+                        LakeLayout.QuarantineColumns);
+                    quarantineRow[0] = kind.LakeName();
+                    quarantineRow[1] = sourceName;
+                    quarantineRow[2] = record.Line;
+                    quarantineRow[3] = reason;
+                    quarantineRow[4] = raw;
+                    quarantineRow[5] = batchId;
+                    quarantineRow[6] = ingestedUtc;
+                    quarantineWriter.Append(quarantineRow);
+                    if (quarantineWriter.BufferedRows >= RowGroupRows)
+                    {
+                        await quarantineWriter.FlushRowGroupAsync(cancellationToken);
+                    }
+
+                    continue;
+                }
+
+                var hash = validator.RecordHash(row);
+                var dt = DateOnly.FromDateTime((DateTime)row[schema.PartitionIndex]!);
+                if (!index.TryAdd(dt, hash))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                row[lineageStart] = ingestedUtc;
+                row[lineageStart + 1] = batchId;
+                row[lineageStart + 2] = sourceName;
+                row[lineageStart + 3] = record.Line;
+                row[lineageStart + 4] = hash;
+                if (!writers.TryGetValue(dt, out var writer))
+                {
+                    writer = ParquetPartWriter.Create(
+                        Path.Combine(staging, kind.LakeName(), LakeLayout.PartitionName(dt), LakeLayout.PartFileName(batchId)), columns);
+                    writers[dt] = writer;
+                }
+
+                writer.Append(row);
+                landed++;
+                buffered++;
+                if (flagged)
+                {
+                    flaggedCount++;
+                }
+
+                if (writer.BufferedRows >= RowGroupRows)
+                {
+                    buffered -= writer.BufferedRows;
+                    await writer.FlushRowGroupAsync(cancellationToken);
+                }
+                else if (buffered >= MaxBufferedRows)
+                {
+                    // Many partitions each below a row group: flush the biggest buffers to bound memory.
+                    foreach (var largest in writers.Values.OrderByDescending(w => w.BufferedRows).ToList())
+                    {
+                        buffered -= largest.BufferedRows;
+                        await largest.FlushRowGroupAsync(cancellationToken);
+                        if (buffered < MaxBufferedRows / 2)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            foreach (var writer in writers.Values)
+            {
+                await writer.CompleteAsync(cancellationToken);
+            }
+
+            if (quarantineWriter is not null)
+            {
+                await quarantineWriter.CompleteAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            foreach (var writer in writers.Values)
+            {
+                await writer.DisposeAsync();
+            }
+
+            if (quarantineWriter is not null)
+            {
+                await quarantineWriter.DisposeAsync();
+            }
+
+            lockHandle.Dispose();
+            TryDeleteDirectory(staging);
+            throw;
+        }
+
+        // Publish: every staged file renamed into place, then the manifest that marks the batch complete.
+        var files = new List<string>();
+        foreach (var writer in writers.Values)
+        {
+            files.Add(Publish(lake, staging, writer.Path));
+        }
+
+        var quarantineFiles = new List<string>();
+        if (quarantineWriter is not null)
+        {
+            quarantineFiles.Add(Publish(lake, staging, quarantineWriter.Path));
+        }
+
+        new BatchManifest
+        {
+            BatchId = batchId,
+            Kind = kind.LakeName(),
+            Source = sourceName,
+            BatchKey = batchKey,
+            IngestedAt = new DateTimeOffset(ingestedUtc),
+            Records = records,
+            Landed = landed,
+            Quarantined = quarantined,
+            Duplicates = duplicates,
+            Flagged = flaggedCount,
+            Files = files,
+            QuarantineFiles = quarantineFiles,
+        }.Write(manifestPath);
+        lockHandle.Dispose();
+        TryDeleteDirectory(staging);
+
+        _logger.LogInformation(
+            "Batch {BatchId} {Kind} from {Source}: {Landed} landed, {Quarantined} quarantined, {Duplicates} duplicates, {Flagged} flagged",
+            batchId, kind.LakeName(), sourceName, landed, quarantined, duplicates, flaggedCount);
+        return new IngestResult(batchId, kind, sourceName, landed, quarantined, duplicates, false, flaggedCount, sample);
+    }
+
+    private static (string? Clear, string? Hashed) UserIdOf(RawRecord record, RecordValidator validator, UserIdHasher hasher)
+    {
+        if (validator.UserIdIndex < 0)
+        {
+            return (null, null);
+        }
+
+        var clear = record.Values[validator.UserIdIndex] switch
+        {
+            null => null,
+            string s => s.Trim(),
+            var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return string.IsNullOrEmpty(clear) ? (null, null) : (clear, hasher.Hash(clear));
+    }
+
+    private static string Publish(string lake, string staging, string stagedPath)
+    {
+        var relative = Path.GetRelativePath(staging, stagedPath);
+        var target = Path.Combine(lake, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(stagedPath, target, overwrite: true);
+        AfterFilePublished?.Invoke(target);
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    internal static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover staging folder is cleaned by the next run.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
 }

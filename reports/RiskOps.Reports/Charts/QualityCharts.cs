@@ -1,3 +1,4 @@
+using System.Globalization;
 using RiskOps.Sql.Model;
 using ScottPlot;
 
@@ -6,40 +7,440 @@ namespace RiskOps.Reports.Charts;
 /// <summary>
 /// The charts shared by the dashboard (SVG) and the PDF pack (drawn on a Skia PDF canvas).
 /// Each method builds a ScottPlot <see cref="Plot"/> from warehouse results; <see cref="ChartRender"/> renders it.
+/// Every chart copes with empty input and null figures: it draws an empty frame saying "no data" instead of failing.
 /// </summary>
 public static class QualityCharts
 {
+    /// <summary>The text an empty chart shows.</summary>
+    public const string NoDataText = "no data";
+
+    private static readonly Color _precisionColor = Color.FromHex("#1f77b4");
+    private static readonly Color _recallColor = Color.FromHex("#d62728");
+    private static readonly Color _automationColor = Color.FromHex("#2ca02c");
+    private static readonly Color _targetColor = Color.FromHex("#7f7f7f");
+    private static readonly Color _good = Color.FromHex("#2e7d32");
+    private static readonly Color _bad = Color.FromHex("#c62828");
+    private static readonly Color _neutral = Color.FromHex("#546e7a");
+
     /// <summary>Reliability diagram: observed accuracy vs mean confidence per bin, with the diagonal.</summary>
-    public static Plot Reliability(IReadOnlyList<ReliabilityBin> bins) => throw new NotImplementedException();
+    public static Plot Reliability(IReadOnlyList<ReliabilityBin> bins)
+    {
+        var plot = NewPlot("Reliability", "mean confidence", "observed accuracy");
+        plot.Add.Line(0, 0, 1, 1).LineStyle = new LineStyle { Color = _targetColor, Pattern = LinePattern.Dashed, Width = 1 };
+        var groups = (bins ?? [])
+            .Where(b => b.Count > 0 && b.MeanConfidence is not null && b.ObservedAccuracy is not null)
+            .GroupBy(b => b.CaseType ?? "all")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (groups.Count == 0)
+        {
+            NoData(plot);
+        }
+
+        var palette = new ScottPlot.Palettes.Category10();
+        var index = 0;
+        foreach (var group in groups)
+        {
+            var ordered = group.OrderBy(b => b.Bin).ToList();
+            var scatter = plot.Add.Scatter(
+                ordered.Select(b => b.MeanConfidence!.Value).ToArray(),
+                ordered.Select(b => b.ObservedAccuracy!.Value).ToArray(),
+                palette.GetColor(index++));
+            scatter.MarkerSize = 6;
+            scatter.LegendText = groups.Count > 1 ? group.Key : "agent";
+        }
+
+        plot.Axes.SetLimits(0, 1, 0, 1.02);
+        if (groups.Count > 1)
+        {
+            plot.ShowLegend(Alignment.UpperLeft);
+        }
+
+        return plot;
+    }
 
     /// <summary>Threshold sweep: pipeline precision/recall and automation vs threshold, recommendation marked.</summary>
-    public static Plot ThresholdSweep(CaseTypeSweep sweep) => throw new NotImplementedException();
+    public static Plot ThresholdSweep(CaseTypeSweep sweep)
+    {
+        var plot = NewPlot(sweep is null ? "Threshold sweep" : $"Threshold sweep — {sweep.CaseType}", "threshold", "share");
+        var points = sweep?.Sweep.OrderBy(p => p.Threshold).ToList() ?? [];
+        if (points.Count == 0)
+        {
+            NoData(plot);
+            plot.Axes.SetLimits(0.5, 1, 0, 1.02);
+            return plot;
+        }
+
+        var xs = points.Select(p => p.Threshold).ToArray();
+        var any = AddSeries(plot, xs, points.Select(p => p.Precision).ToArray(), _precisionColor, "precision", markers: false);
+        any |= AddSeries(plot, xs, points.Select(p => p.Recall).ToArray(), _recallColor, "recall", markers: false);
+        any |= AddSeries(plot, xs, points.Select(p => p.Automation).ToArray(), _automationColor, "automation", markers: false);
+        if (!any)
+        {
+            NoData(plot);
+        }
+
+        plot.Add.HorizontalLine(0.95, 1, _precisionColor.WithAlpha(0.5), LinePattern.Dotted);
+        plot.Add.HorizontalLine(0.99, 1, _recallColor.WithAlpha(0.5), LinePattern.Dotted);
+        if (sweep!.RecommendedThreshold is { } recommended)
+        {
+            var line = plot.Add.VerticalLine(recommended, 1.5f, Colors.Black, LinePattern.Dashed);
+            line.LegendText = "recommended " + Fmt(recommended, "0.00");
+        }
+
+        if (sweep.CurrentThreshold is { } current)
+        {
+            var line = plot.Add.VerticalLine(current, 1, _neutral, LinePattern.Dotted);
+            line.LegendText = "current " + Fmt(current, "0.00");
+        }
+
+        plot.Axes.SetLimits(xs[0], xs[^1], 0, 1.02);
+        plot.ShowLegend(Alignment.LowerLeft);
+        return plot;
+    }
 
     /// <summary>Precision and recall per week with Wilson intervals.</summary>
-    public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek) => throw new NotImplementedException();
+    public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek)
+    {
+        var plot = NewPlot("Precision and recall by week", null, "share");
+        var weeks = (byWeek ?? []).ToList();
+        if (weeks.Count == 0 || weeks.All(w => w.Precision is null && w.Recall is null))
+        {
+            NoData(plot);
+            plot.Axes.SetLimits(0, 1, 0, 1.02);
+            return plot;
+        }
+
+        var xs = Enumerable.Range(0, weeks.Count).Select(i => (double)i).ToArray();
+        AddSeries(plot, xs, weeks.Select(w => w.Precision).ToArray(), _precisionColor, "precision", markers: true);
+        AddInterval(plot, xs, weeks.Select(w => (w.Precision, w.PrecisionCiLow, w.PrecisionCiHigh)).ToArray(), _precisionColor, -0.06);
+        AddSeries(plot, xs, weeks.Select(w => w.Recall).ToArray(), _recallColor, "recall", markers: true);
+        AddInterval(plot, xs, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor, 0.06);
+        plot.Add.HorizontalLine(0.95, 1, _precisionColor.WithAlpha(0.5), LinePattern.Dotted);
+        plot.Add.HorizontalLine(0.99, 1, _recallColor.WithAlpha(0.5), LinePattern.Dotted);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            xs, weeks.Select(w => w.Week ?? "").ToArray());
+        var lows = weeks.SelectMany(w => new[] { w.PrecisionCiLow ?? w.Precision, w.RecallCiLow ?? w.Recall })
+            .Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Min();
+        plot.Axes.SetLimits(-0.5, weeks.Count - 0.5, Math.Max(0, Math.Floor(lows * 20) / 20 - 0.05), 1.02);
+        plot.ShowLegend(Alignment.LowerLeft);
+        return plot;
+    }
 
     /// <summary>Confusion matrix heatmap (2×2) of one slice.</summary>
-    public static Plot ConfusionMatrix(MetricSet slice) => throw new NotImplementedException();
+    public static Plot ConfusionMatrix(MetricSet slice)
+    {
+        var plot = NewPlot(slice?.CaseType is { } type ? $"Confusion — {type}" : "Confusion matrix", "AI decision", "truth");
+        var tp = slice?.Tp ?? 0;
+        var fp = slice?.Fp ?? 0;
+        var tn = slice?.Tn ?? 0;
+        var fn = slice?.Fn ?? 0;
+        var total = tp + fp + tn + fn;
+
+        // Drawn as rectangles and text, not a bitmap heatmap, so the PDF keeps the counts as selectable text.
+        var cells = new (double X, double Y, string Name, long Count, bool Correct)[]
+        {
+            (0, 1, "TP", tp, true), (1, 1, "FN", fn, false),
+            (0, 0, "FP", fp, false), (1, 0, "TN", tn, true),
+        };
+        foreach (var cell in cells)
+        {
+            var share = total == 0 ? 0 : (double)cell.Count / total;
+            var baseColor = cell.Correct ? _good : _bad;
+            var rect = plot.Add.Rectangle(cell.X, cell.X + 1, cell.Y, cell.Y + 1);
+            rect.FillStyle.Color = baseColor.WithAlpha(0.12 + 0.6 * share);
+            rect.LineStyle.Color = Colors.White;
+            rect.LineStyle.Width = 2;
+            var text = plot.Add.Text($"{cell.Name}\n{cell.Count.ToString(CultureInfo.InvariantCulture)}", cell.X + 0.5, cell.Y + 0.5);
+            text.Alignment = Alignment.MiddleCenter;
+            text.LabelStyle.FontSize = 14;
+            text.LabelStyle.Bold = true;
+        }
+
+        if (total == 0)
+        {
+            NoData(plot);
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([0.5, 1.5], ["block", "pass"]);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([0.5, 1.5], ["pass", "block"]);
+        plot.Grid.IsVisible = false;
+        plot.Axes.SetLimits(0, 2, 0, 2);
+        return plot;
+    }
 
     /// <summary>A small line of one figure over weeks (nulls are gaps).</summary>
-    public static Plot Sparkline(IReadOnlyList<double?> values) => throw new NotImplementedException();
+    public static Plot Sparkline(IReadOnlyList<double?> values)
+    {
+        var plot = new Plot();
+        Style(plot);
+        var ys = (values ?? []).ToArray();
+        var xs = Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray();
+        if (!AddSeries(plot, xs, ys, _precisionColor, null, markers: ys.Length == 1))
+        {
+            NoData(plot);
+        }
+
+        plot.Axes.Frame(false);
+        plot.HideGrid();
+        foreach (var axis in plot.Axes.GetAxes())
+        {
+            axis.IsVisible = false;
+        }
+
+        plot.Layout.Frameless();
+        return plot;
+    }
 
     /// <summary>Open backlog ageing buckets (0–4 h, 4–24 h, 1–3 d, &gt; 3 d).</summary>
-    public static Plot BacklogAgeing(MetricSet slice) => throw new NotImplementedException();
+    public static Plot BacklogAgeing(MetricSet slice)
+    {
+        var plot = NewPlot("Open backlog ageing", null, "open cases");
+        var counts = new[]
+        {
+            slice?.Backlog0To4h ?? 0, slice?.Backlog4To24h ?? 0, slice?.Backlog1To3d ?? 0, slice?.BacklogOver3d ?? 0,
+        };
+        string[] labels = ["0–4 h", "4–24 h", "1–3 d", "> 3 d"];
+        var bars = new List<Bar>();
+        for (var i = 0; i < counts.Length; i++)
+        {
+            bars.Add(new Bar
+            {
+                Position = i,
+                Value = counts[i],
+                FillColor = i == 0 ? _good : i == 1 ? Color.FromHex("#f9a825") : _bad,
+                Label = counts[i].ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([0, 1, 2, 3], labels);
+        if (counts.All(c => c == 0))
+        {
+            NoData(plot);
+            plot.Axes.SetLimits(-0.5, 3.5, 0, 1);
+        }
+        else
+        {
+            plot.Axes.SetLimits(-0.5, 3.5, 0, counts.Max() * 1.15);
+        }
+
+        return plot;
+    }
 
     /// <summary>QA decision accuracy per vendor or reviewer against the 98 % benchmark.</summary>
-    public static Plot DecisionAccuracy(IReadOnlyList<QualityRow> rows) => throw new NotImplementedException();
+    public static Plot DecisionAccuracy(IReadOnlyList<QualityRow> rows)
+    {
+        var plot = NewPlot("QA decision accuracy", null, "accuracy");
+        var shown = (rows ?? []).Where(r => r.DecisionAccuracy is not null).ToList();
+        if (shown.Count == 0)
+        {
+            NoData(plot);
+            plot.Axes.SetLimits(-0.5, 0.5, 0, 1.02);
+            return plot;
+        }
+
+        var bars = shown.Select((r, i) => new Bar
+        {
+            Position = i,
+            Value = r.DecisionAccuracy!.Value,
+            FillColor = r.DecisionAccuracy!.Value >= 0.98 ? _good : _bad,
+            Label = Fmt(r.DecisionAccuracy!.Value * 100, "0.0") + " %",
+        }).ToList();
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.ValueLabelStyle.FontSize = 10;
+        plot.Add.HorizontalLine(0.98, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "98 % benchmark";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            shown.Select((_, i) => (double)i).ToArray(),
+            shown.Select(r => r.Value ?? r.Vendor ?? r.Org ?? "—").ToArray());
+        var low = shown.Min(r => r.DecisionAccuracy!.Value);
+        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, Math.Max(0, Math.Min(0.9, Math.Floor(low * 20) / 20 - 0.05)), 1.03);
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
 
     /// <summary>Weekly error counts of one cluster.</summary>
-    public static Plot ClusterTrend(Cluster cluster) => throw new NotImplementedException();
+    public static Plot ClusterTrend(Cluster cluster)
+    {
+        var title = cluster is null ? "Cluster trend" : $"{cluster.Label} {string.Join(" + ", cluster.Signals)}";
+        var plot = NewPlot(title, null, "cases");
+        var weekly = cluster?.Weekly.OrderBy(w => w.Week, StringComparer.Ordinal).ToList() ?? [];
+        if (weekly.Count == 0)
+        {
+            NoData(plot);
+            plot.Axes.SetLimits(-0.5, 0.5, 0, 1);
+            return plot;
+        }
+
+        var bars = weekly.Select((w, i) => new Bar
+        {
+            Position = i,
+            Value = w.Count,
+            FillColor = cluster!.Label == "FN" ? _recallColor : _precisionColor,
+            Label = w.Count.ToString(CultureInfo.InvariantCulture),
+        }).ToList();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            weekly.Select((_, i) => (double)i).ToArray(), weekly.Select(w => w.Week).ToArray());
+        plot.Axes.SetLimits(-0.5, weekly.Count - 0.5, 0, Math.Max(1, weekly.Max(w => w.Count)) * 1.15);
+        return plot;
+    }
+
+    private static Plot NewPlot(string title, string? xLabel, string? yLabel)
+    {
+        var plot = new Plot();
+        Style(plot);
+        plot.Title(title, 13);
+        if (xLabel is not null)
+        {
+            plot.XLabel(xLabel, 11);
+        }
+
+        if (yLabel is not null)
+        {
+            plot.YLabel(yLabel, 11);
+        }
+
+        return plot;
+    }
+
+    private static void Style(Plot plot)
+    {
+        ReportFonts.EnsureRegistered();
+        plot.Font.Set(ReportFonts.Family);
+        plot.FigureBackground.Color = Colors.White;
+        plot.DataBackground.Color = Colors.White;
+        plot.Grid.MajorLineColor = Color.FromHex("#e0e0e0");
+    }
+
+    private static void NoData(Plot plot)
+    {
+        var note = plot.Add.Annotation(NoDataText, Alignment.MiddleCenter);
+        note.LabelStyle.FontSize = 14;
+        note.LabelStyle.ForeColor = _neutral;
+        note.LabelStyle.BackgroundColor = Colors.White;
+        note.LabelStyle.BorderColor = Colors.Transparent;
+        note.LabelStyle.ShadowColor = Colors.Transparent;
+    }
+
+    /// <summary>Adds one line per run of non-null values (a null is a gap); returns whether anything was drawn.</summary>
+    private static bool AddSeries(Plot plot, double[] xs, double?[] ys, Color color, string? legend, bool markers)
+    {
+        var drawn = false;
+        var start = 0;
+        while (start < ys.Length)
+        {
+            while (start < ys.Length && ys[start] is null)
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < ys.Length && ys[end] is not null)
+            {
+                end++;
+            }
+
+            if (end > start)
+            {
+                var scatter = plot.Add.Scatter(xs[start..end], ys[start..end].Select(v => v!.Value).ToArray(), color);
+                scatter.LineWidth = 2;
+                scatter.MarkerSize = markers || end - start == 1 ? 5 : 0;
+                if (!drawn && legend is not null)
+                {
+                    scatter.LegendText = legend;
+                }
+
+                drawn = true;
+            }
+
+            start = end;
+        }
+
+        return drawn;
+    }
+
+    private static void AddInterval(Plot plot, double[] xs, (double? Value, double? Low, double? High)[] points, Color color, double offset)
+    {
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (points[i] is { Low: { } low, High: { } high })
+            {
+                var line = plot.Add.Line(xs[i] + offset, low, xs[i] + offset, high);
+                line.LineStyle = new LineStyle { Color = color.WithAlpha(0.6), Width = 1.5f };
+            }
+        }
+    }
+
+    private static string Fmt(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>Renders plots as SVG text (dashboard) or onto a Skia canvas (PDF).</summary>
-public static class ChartRender
+public static partial class ChartRender
 {
     /// <summary>SVG markup of the plot at the given pixel size.</summary>
-    public static string ToSvg(Plot plot, int width, int height) => throw new NotImplementedException();
+    public static string ToSvg(Plot plot, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        ReportFonts.EnsureRegistered();
+        return Normalize(plot.GetSvgXml(width, height));
+    }
+
+    /// <summary>
+    /// Makes the markup deterministic and safe to inline: Skia numbers clip paths from a process-wide counter, so the
+    /// ids are renumbered in order of appearance and prefixed with a hash of the content (two different charts on one
+    /// page never share an id; the same chart twice gets identical definitions). The XML declaration is dropped so
+    /// the markup can sit inside HTML.
+    /// </summary>
+    private static string Normalize(string svg)
+    {
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (start > 0)
+        {
+            svg = svg[start..];
+        }
+
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var numbered = ClipIdPattern().Replace(svg, m =>
+        {
+            if (!ids.TryGetValue(m.Value, out var index))
+            {
+                index = ids.Count;
+                ids[m.Value] = index;
+            }
+
+            return "cl_" + index.ToString(CultureInfo.InvariantCulture);
+        });
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(numbered)))[..8];
+        return ClipIdPattern().Replace(numbered, m => "c" + hash + "_" + m.Value[3..]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bcl_[0-9A-Fa-f]+\b")]
+    private static partial System.Text.RegularExpressions.Regex ClipIdPattern();
 
     /// <summary>Draws the plot onto a Skia canvas (e.g. a PDF page) in the given rectangle.</summary>
-    public static void Draw(Plot plot, SkiaSharp.SKCanvas canvas, SkiaSharp.SKRect rect) => throw new NotImplementedException();
+    public static void Draw(Plot plot, SkiaSharp.SKCanvas canvas, SkiaSharp.SKRect rect)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        ArgumentNullException.ThrowIfNull(canvas);
+        ReportFonts.EnsureRegistered();
+        var width = Math.Max(1, (int)Math.Round(rect.Width));
+        var height = Math.Max(1, (int)Math.Round(rect.Height));
+
+        // ScottPlot's first render lays out twice and a recording canvas (PDF) would keep both passes: settle the
+        // layout off-screen first so the page gets one clean drawing.
+        plot.RenderInMemory(width, height);
+        canvas.Save();
+        try
+        {
+            canvas.Translate(rect.Left, rect.Top);
+            canvas.ClipRect(new SkiaSharp.SKRect(0, 0, width, height));
+            plot.Render(canvas, width, height);
+        }
+        finally
+        {
+            canvas.Restore();
+        }
+    }
 }

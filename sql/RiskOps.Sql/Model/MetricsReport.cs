@@ -10,7 +10,13 @@ public sealed class MetricSet
 {
     public string? CaseType { get; set; }
     public string? Week { get; set; }
+    /// <summary>Set on the rows of <see cref="MetricsReport.ByModelVersion"/>.</summary>
+    public string? ModelVersion { get; set; }
+    /// <summary>Set on the rows of <see cref="MetricsReport.ByRegion"/> (null there = cases without a region).</summary>
+    public string? Region { get; set; }
     public long Decisions { get; set; }
+    /// <summary>Decisions with routing <c>auto</c> (numerator of the automation rate).</summary>
+    public long AutoDecisions { get; set; }
     public long LabeledCases { get; set; }
     public double? LabelCompleteness { get; set; }
     public long Tp { get; set; }
@@ -31,6 +37,10 @@ public sealed class MetricSet
     public long ManualCases { get; set; }
     public long ResolvedCases { get; set; }
     public long OpenCases { get; set; }
+    /// <summary>Resolved cases with resolution time &lt;= 4 h (numerator of SLA compliance).</summary>
+    public long SlaMet { get; set; }
+    /// <summary>Resolved cases plus open cases older than 4 h at the as-of time (denominator of SLA compliance).</summary>
+    public long SlaDenominator { get; set; }
     public double? SlaCompliance { get; set; }
     public double? ResolutionHoursP50 { get; set; }
     public double? ResolutionHoursP90 { get; set; }
@@ -43,14 +53,37 @@ public sealed class MetricSet
     [JsonPropertyName("backlog_over_3d")]
     public long BacklogOver3d { get; set; }
     public long QaAudits { get; set; }
+    /// <summary>QA audits with verdict <c>correct</c>.</summary>
+    public long QaCorrect { get; set; }
     public double? DecisionAccuracy { get; set; }
+    /// <summary>Resolved, labeled cases the kappa is computed over.</summary>
+    public long KappaCases { get; set; }
     public double? Kappa { get; set; }
     public long KeyUserCases { get; set; }
+    /// <summary>Key-user manual cases with an escalation or a senior/lead review.</summary>
+    public long KeyUserEscalated { get; set; }
     public double? KeyUserEscalationCompliance { get; set; }
     public long SopScenarios { get; set; }
     public double? SopCoverage { get; set; }
     public double? Ece { get; set; }
     public double? Brier { get; set; }
+
+    /// <summary>Week-over-week change (this ISO week minus the one before), set on <see cref="MetricsReport.ByWeek"/> rows only.</summary>
+    public double? PrecisionWow { get; set; }
+    /// <summary>Week-over-week change of recall.</summary>
+    public double? RecallWow { get; set; }
+    /// <summary>Week-over-week change of F1.</summary>
+    public double? F1Wow { get; set; }
+    /// <summary>Week-over-week change of accuracy.</summary>
+    public double? AccuracyWow { get; set; }
+    /// <summary>Week-over-week change of the automation rate.</summary>
+    public double? AutomationRateWow { get; set; }
+    /// <summary>Week-over-week change of SLA compliance.</summary>
+    public double? SlaComplianceWow { get; set; }
+    /// <summary>Week-over-week change of decision accuracy.</summary>
+    public double? DecisionAccuracyWow { get; set; }
+    /// <summary>Week-over-week change of ECE.</summary>
+    public double? EceWow { get; set; }
 }
 
 /// <summary>Decision accuracy (QA) and kappa for one org / vendor / reviewer / week.</summary>
@@ -71,7 +104,11 @@ public sealed class QualityRow
 /// <summary>One bin of the reliability table. <see cref="CaseType"/> null means all case types pooled.</summary>
 public sealed class ReliabilityBin
 {
+    /// <summary><c>overall</c>, <c>case_type</c> or <c>week</c>.</summary>
+    public string Dimension { get; set; } = "overall";
     public string? CaseType { get; set; }
+    /// <summary>Set for the per-week tables.</summary>
+    public string? Week { get; set; }
     public int Bin { get; set; }
     public double BinLow { get; set; }
     public double BinHigh { get; set; }
@@ -117,6 +154,8 @@ public sealed class MetricsReport
     public List<MetricSet> ByWeek { get; set; } = [];
     /// <summary>Per model version (overall figures for each).</summary>
     public List<MetricSet> ByModelVersion { get; set; } = [];
+    /// <summary>Per region (overall figures for each; region null = cases without a region).</summary>
+    public List<MetricSet> ByRegion { get; set; } = [];
     /// <summary>Decision accuracy and kappa by org, vendor, reviewer and week.</summary>
     public List<QualityRow> Quality { get; set; } = [];
     public List<ReliabilityBin> Reliability { get; set; } = [];

@@ -9,6 +9,8 @@ public sealed class SweepPoint
     public double? Automation { get; set; }
     public double? ManualCasesPerDay { get; set; }
     public double? ReviewerHoursPerDay { get; set; }
+    /// <summary>Decisions of the case type below this threshold in the period (the numerator of <see cref="ManualCasesPerDay"/>).</summary>
+    public long ManualCases { get; set; }
 }
 
 /// <summary>The sweep of one case type.</summary>
@@ -19,6 +21,10 @@ public sealed class CaseTypeSweep
     /// <summary>The threshold in force now (latest decision's threshold), for comparison.</summary>
     public double? CurrentThreshold { get; set; }
     public long LabeledCases { get; set; }
+    /// <summary>Decisions of the case type in scope, labeled or not (the capacity figures' population).</summary>
+    public long Decisions { get; set; }
+    /// <summary>Days of the period the per-day figures divide by (see docs/analysis.md).</summary>
+    public long PeriodDays { get; set; }
     public double? MedianHandlingHours { get; set; }
     public List<SweepPoint> Sweep { get; set; } = [];
 }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using RiskOps.Etl.Contract;
+
+namespace RiskOps.Etl.Lake;
+
+/// <summary>
+/// The record hashes already in the lake, loaded lazily per <c>dt</c> partition. The record hash covers the partition
+/// timestamp, so an identical record always falls in the same partition: a batch loads only the partitions it touches.
+/// Hashes of the batch itself are excluded (a re-run after a crash must rewrite them, not skip them).
+/// </summary>
+internal sealed class RecordHashIndex : IDisposable
+{
+    private readonly string _lakeRoot;
+    private readonly RecordKind _kind;
+    private readonly string _batchId;
+    private readonly Dictionary<DateOnly, HashSet<UInt128>> _partitions = [];
+    private DuckDBConnection? _connection;
+
+    public RecordHashIndex(string lakeRoot, RecordKind kind, string batchId)
+    {
+        _lakeRoot = lakeRoot;
+        _kind = kind;
+        _batchId = batchId;
+    }
+
+    /// <summary>Adds the hash; false when it is already in the lake or earlier in this batch.</summary>
+    public bool TryAdd(DateOnly dt, string recordHash)
+    {
+        if (!_partitions.TryGetValue(dt, out var set))
+        {
+            set = Load(dt);
+            _partitions[dt] = set;
+        }
+
+        return set.Add(Parse(recordHash));
+    }
+
+    public void Dispose() => _connection?.Dispose();
+
+    private static UInt128 Parse(string hex) => UInt128.Parse(hex.AsSpan(0, Math.Min(32, hex.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+
+    private HashSet<UInt128> Load(DateOnly dt)
+    {
+        var set = new HashSet<UInt128>();
+        var directory = LakeLayout.PartitionDirectory(_lakeRoot, _kind, dt);
+        if (!Directory.Exists(directory) || !Directory.EnumerateFiles(directory, "*.parquet").Any())
+        {
+            return set;
+        }
+
+        _connection ??= DuckDb.Open();
+        using var command = _connection.CreateCommand();
+        command.CommandText =
+            $"select record_hash from read_parquet({DuckDb.Literal(Path.Combine(directory, "*.parquet"))}, hive_partitioning = false, union_by_name = true) where batch_id <> $batch_id and record_hash is not null";
+        command.Parameters.Add(new DuckDBParameter("batch_id", _batchId));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            set.Add(Parse(reader.GetString(0)));
+        }
+
+        return set;
+    }
+}

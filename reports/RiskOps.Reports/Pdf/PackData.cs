@@ -1,0 +1,115 @@
+using System.Globalization;
+using RiskOps.Sql;
+using RiskOps.Sql.Model;
+
+namespace RiskOps.Reports.Pdf;
+
+/// <summary>What a pack is asked for: a UTC ISO week, a scope and a data cut-off.</summary>
+/// <param name="Period">The week.</param>
+/// <param name="Scope">Case types, vendors (and any other FILTERS) that narrow every section; its weeks are ignored.</param>
+/// <param name="AsOf">Data cut-off: open cases are aged to this instant.</param>
+/// <param name="Subscription">The subscription's name when a job renders it, else null.</param>
+public sealed record PackRequest(ReportPeriod Period, MetricFilters Scope, DateTimeOffset AsOf, string? Subscription = null);
+
+/// <summary>When a kind of record last landed in the lake.</summary>
+/// <param name="Kind">Record kind.</param>
+/// <param name="Rows">Rows stored (all versions).</param>
+/// <param name="LatestIngestion">Latest <c>ingested_at</c>, as the warehouse printed it.</param>
+public sealed record FreshnessRow(string Kind, long Rows, string LatestIngestion);
+
+/// <summary>Every figure a calibration pack prints, all from <see cref="Warehouse"/>; the pack itself computes nothing.</summary>
+public sealed class PackData
+{
+    /// <summary>Weeks shown in trend charts (this week and the ones before).</summary>
+    public const int TrendWeeks = 8;
+
+    /// <summary>The request.</summary>
+    public required PackRequest Request { get; init; }
+
+    /// <summary>When the pack was rendered (metadata).</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>The week's metrics for the scope.</summary>
+    public required MetricsReport Current { get; init; }
+
+    /// <summary>The previous week's metrics for the scope, for "vs last week".</summary>
+    public required MetricsReport Previous { get; init; }
+
+    /// <summary>The trailing <see cref="TrendWeeks"/> weeks (its <c>ByWeek</c> feeds the overall trend).</summary>
+    public required MetricsReport Trend { get; init; }
+
+    /// <summary>Per case type of the week: its weekly figures over the trailing weeks.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<MetricSet>> TrendByCaseType { get; init; }
+
+    /// <summary>Threshold sweep over the week's labeled cases.</summary>
+    public required ThresholdReport Thresholds { get; init; }
+
+    /// <summary>FP/FN clusters of the week: the session's misclassification batch.</summary>
+    public required ClusterReport Clusters { get; init; }
+
+    /// <summary>Latest ingestion per kind (empty when the warehouse could not tell).</summary>
+    public required IReadOnlyList<FreshnessRow> Freshness { get; init; }
+
+    /// <summary>The week has no case in scope.</summary>
+    public bool IsEmpty => Current.Overall.Decisions == 0;
+
+    /// <summary>The warehouse filters for the week and scope.</summary>
+    public MetricFilters WeekFilters => Request.Scope with { Weeks = [Request.Period.Week] };
+
+    /// <summary>Loads every figure of the pack from the warehouse.</summary>
+    public static PackData Load(Warehouse warehouse, PackRequest request, DateTimeOffset generatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(request);
+        var scope = request.Scope with { Weeks = [] };
+        var week = scope with { Weeks = [request.Period.Week] };
+        warehouse.Validate(week);
+        var trailing = request.Period.Trailing(TrendWeeks).Select(p => p.Week).ToArray();
+        var current = warehouse.GetMetrics(week, request.AsOf);
+        var byType = new Dictionary<string, IReadOnlyList<MetricSet>>(StringComparer.Ordinal);
+        foreach (var slice in current.ByCaseType.Where(s => s.CaseType is not null))
+        {
+            byType[slice.CaseType!] = warehouse.GetMetrics(scope with { Weeks = trailing, CaseTypes = [slice.CaseType!] }, request.AsOf).ByWeek;
+        }
+
+        return new PackData
+        {
+            Request = request with { Scope = scope },
+            GeneratedAt = generatedAt,
+            Current = current,
+            Previous = warehouse.GetMetrics(scope with { Weeks = [request.Period.Previous.Week] }, request.AsOf),
+            Trend = warehouse.GetMetrics(scope with { Weeks = trailing }, request.AsOf),
+            TrendByCaseType = byType,
+            Thresholds = warehouse.GetThresholds(week),
+            Clusters = warehouse.GetClusters(week),
+            Freshness = LoadFreshness(warehouse),
+        };
+    }
+
+    private static IReadOnlyList<FreshnessRow> LoadFreshness(Warehouse warehouse)
+    {
+        string[] kinds = ["decisions", "reviews", "labels", "qa_audits", "sop_coverage"];
+        var sql = string.Join(
+            "\nunion all\n",
+            kinds.Select(k => $"select '{k}' as kind, count(*) as row_count, max(ingested_at) as latest_ingestion from raw_{k}"));
+        try
+        {
+            var result = warehouse.Query(sql);
+            return result.Rows.Select(r => new FreshnessRow(
+                Convert.ToString(r[0], CultureInfo.InvariantCulture) ?? "",
+                Convert.ToInt64(r[1], CultureInfo.InvariantCulture),
+                r[2] switch
+                {
+                    null or DBNull => "never",
+                    DateTimeOffset d => ReportFormat.Instant(d),
+                    DateTime d => ReportFormat.Instant(new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc))),
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
+                })).ToList();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Freshness is context, not a figure the session decides on: a lake without lineage views still gets its pack.
+            return [];
+        }
+    }
+}

@@ -1,0 +1,412 @@
+using System.Globalization;
+using RiskOps.Reports.Charts;
+using SkiaSharp;
+
+namespace RiskOps.Reports.Pdf;
+
+/// <summary>
+/// A tiny layout engine on SkiaSharp's PDF backend: lays <see cref="PdfBlock"/>s out top to bottom on A4 pages with a
+/// running header and a "Page n of N" footer. Text stays text (selectable, fonts embedded) and charts stay vector.
+/// Layout runs first and records drawing operations per page, so the page count is known before anything is drawn.
+/// </summary>
+public static class PdfRenderer
+{
+    /// <summary>A4 width in points.</summary>
+    public const float PageWidth = 595.28f;
+
+    /// <summary>A4 height in points.</summary>
+    public const float PageHeight = 841.89f;
+
+    private const float Margin = 40f;
+    private const float FooterHeight = 24f;
+    private const float CellPadding = 3f;
+
+    private static readonly SKColor _ink = new(0x21, 0x21, 0x21);
+    private static readonly SKColor _muted = new(0x61, 0x61, 0x61);
+    private static readonly SKColor _rule = new(0xbd, 0xbd, 0xbd);
+    private static readonly SKColor _headerFill = new(0xec, 0xef, 0xf1);
+    private static readonly SKColor _stripeFill = new(0xf7, 0xf8, 0xf9);
+
+    /// <summary>Renders the document as a PDF into <paramref name="output"/>; returns the page count.</summary>
+    public static int Render(PdfDocumentSpec spec, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(output);
+        ReportFonts.EnsureRegistered();
+        var pages = new Layout(spec).Run();
+        var metadata = new SKDocumentPdfMetadata
+        {
+            Title = spec.Title,
+            Creator = "RiskOps Analytics",
+            Producer = "RiskOps Analytics (SkiaSharp PDF)",
+            Creation = spec.Created.UtcDateTime,
+            Modified = spec.Created.UtcDateTime,
+            RasterDpi = 150,
+        };
+        using var document = SKDocument.CreatePdf(output, metadata);
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var canvas = document.BeginPage(PageWidth, PageHeight);
+            DrawHeader(canvas, spec);
+            DrawFooter(canvas, spec, i + 1, pages.Count);
+            foreach (var op in pages[i])
+            {
+                op(canvas);
+            }
+
+            document.EndPage();
+        }
+
+        document.Close();
+        return pages.Count;
+    }
+
+    /// <summary>Renders the document to bytes.</summary>
+    public static byte[] RenderToBytes(PdfDocumentSpec spec)
+    {
+        using var stream = new MemoryStream();
+        Render(spec, stream);
+        return stream.ToArray();
+    }
+
+    private static float HeaderHeight(PdfDocumentSpec spec) => 22 + 11 * spec.HeaderLines.Count + 8;
+
+    private static void DrawHeader(SKCanvas canvas, PdfDocumentSpec spec)
+    {
+        var y = Margin - 10;
+        DrawText(canvas, spec.Title, Margin, y + 12, 12, bold: true, _ink);
+        y += 22;
+        foreach (var line in spec.HeaderLines)
+        {
+            DrawText(canvas, line, Margin, y + 8, 8, bold: false, _muted);
+            y += 11;
+        }
+
+        using var paint = new SKPaint { Color = _rule, StrokeWidth = 0.8f, IsAntialias = true };
+        canvas.DrawLine(Margin, y + 3, PageWidth - Margin, y + 3, paint);
+    }
+
+    private static void DrawFooter(SKCanvas canvas, PdfDocumentSpec spec, int page, int pages)
+    {
+        var y = PageHeight - Margin + 10;
+        using var paint = new SKPaint { Color = _rule, StrokeWidth = 0.8f, IsAntialias = true };
+        canvas.DrawLine(Margin, y - 12, PageWidth - Margin, y - 12, paint);
+        DrawText(canvas, spec.FooterText, Margin, y, 7.5f, bold: false, _muted);
+        var label = string.Create(CultureInfo.InvariantCulture, $"Page {page} of {pages}");
+        var width = Measure(label, 7.5f, bold: false);
+        DrawText(canvas, label, PageWidth - Margin - width, y, 7.5f, bold: false, _muted);
+    }
+
+    internal static SKFont Font(float size, bool bold) => new(bold ? ReportFonts.Bold : ReportFonts.Regular, size)
+    {
+        Subpixel = true,
+        Edging = SKFontEdging.Antialias,
+    };
+
+    internal static float Measure(string text, float size, bool bold)
+    {
+        using var font = Font(size, bold);
+        return font.MeasureText(text);
+    }
+
+    private static void DrawText(SKCanvas canvas, string text, float x, float baseline, float size, bool bold, SKColor color)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        using var font = Font(size, bold);
+        using var paint = new SKPaint { Color = color, IsAntialias = true };
+        canvas.DrawText(text, x, baseline, font, paint);
+    }
+
+    /// <summary>Greedy word wrap; a word longer than the width is broken by characters.</summary>
+    internal static List<string> Wrap(string text, float size, bool bold, float width)
+    {
+        var lines = new List<string>();
+        using var font = Font(size, bold);
+        foreach (var rawLine in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
+        {
+            var current = "";
+            foreach (var word in rawLine.Split(' '))
+            {
+                var candidate = current.Length == 0 ? word : current + " " + word;
+                if (font.MeasureText(candidate) <= width)
+                {
+                    current = candidate;
+                    continue;
+                }
+
+                if (current.Length > 0)
+                {
+                    lines.Add(current);
+                }
+
+                current = word;
+                while (current.Length > 1 && font.MeasureText(current) > width)
+                {
+                    var cut = current.Length - 1;
+                    while (cut > 1 && font.MeasureText(current[..cut]) > width)
+                    {
+                        cut--;
+                    }
+
+                    lines.Add(current[..cut]);
+                    current = current[cut..];
+                }
+            }
+
+            lines.Add(current);
+        }
+
+        return lines;
+    }
+
+    private static SKColor BadgeColor(Rag rag) => rag switch
+    {
+        Rag.Green => new SKColor(0x2e, 0x7d, 0x32),
+        Rag.Amber => new SKColor(0xef, 0x8f, 0x00),
+        Rag.Red => new SKColor(0xc6, 0x28, 0x28),
+        _ => new SKColor(0x90, 0xa4, 0xae),
+    };
+
+    /// <summary>Places blocks on pages; each page is a list of deferred drawing operations.</summary>
+    private sealed class Layout(PdfDocumentSpec spec)
+    {
+        private readonly List<List<Action<SKCanvas>>> _pages = [];
+        private readonly float _top = Margin + HeaderHeight(spec);
+        private readonly float _bottom = PageHeight - Margin - FooterHeight;
+        private readonly float _width = PageWidth - 2 * Margin;
+        private float _y;
+
+        private List<Action<SKCanvas>> Page => _pages[^1];
+
+        public List<List<Action<SKCanvas>>> Run()
+        {
+            NewPage();
+            for (var i = 0; i < spec.Blocks.Count; i++)
+            {
+                var block = spec.Blocks[i];
+                switch (block)
+                {
+                    case Heading heading:
+                        PlaceHeading(heading);
+                        break;
+                    case Paragraph paragraph:
+                        PlaceParagraph(paragraph);
+                        break;
+                    case Table table:
+                        PlaceTable(table);
+                        break;
+                    case ChartRow row:
+                        PlaceCharts(row);
+                        break;
+                    case Spacer spacer:
+                        _y = Math.Min(_bottom, _y + spacer.Height);
+                        break;
+                    default:
+                        throw new NotSupportedException($"unknown block {block.GetType().Name}");
+                }
+            }
+
+            return _pages;
+        }
+
+        private void NewPage()
+        {
+            _pages.Add([]);
+            _y = _top;
+        }
+
+        private void Ensure(float height)
+        {
+            if (_y + height > _bottom && _y > _top)
+            {
+                NewPage();
+            }
+        }
+
+        private void PlaceHeading(Heading heading)
+        {
+            var size = heading.Level == 1 ? 15f : 11.5f;
+            if (heading.NewPage && _y > _top)
+            {
+                NewPage();
+            }
+
+            // Keep a heading with at least a few lines of what follows it.
+            Ensure(size + 70);
+            _y += heading.Level == 1 ? 6 : 8;
+            var baseline = _y + size;
+            var text = heading.Text;
+            Page.Add(c => DrawText(c, text, Margin, baseline, size, bold: true, _ink));
+            _y = baseline + (heading.Level == 1 ? 9 : 6);
+            if (heading.Level == 1)
+            {
+                var lineY = _y - 5;
+                Page.Add(c =>
+                {
+                    using var paint = new SKPaint { Color = _ink, StrokeWidth = 1f, IsAntialias = true };
+                    c.DrawLine(Margin, lineY, Margin + 60, lineY, paint);
+                });
+            }
+        }
+
+        private void PlaceParagraph(Paragraph paragraph)
+        {
+            var lineHeight = paragraph.Size * 1.35f;
+            var color = paragraph.Muted ? _muted : _ink;
+            foreach (var rawLine in paragraph.Text.Split('\n'))
+            {
+                var bullet = rawLine.StartsWith("• ", StringComparison.Ordinal);
+                var indent = bullet ? 10f : 0f;
+                var lines = Wrap(bullet ? rawLine[2..] : rawLine, paragraph.Size, paragraph.Bold, _width - indent);
+                for (var i = 0; i < lines.Count; i++)
+                {
+                    Ensure(lineHeight);
+                    var baseline = _y + paragraph.Size;
+                    var line = lines[i];
+                    var first = i == 0;
+                    Page.Add(c =>
+                    {
+                        if (bullet && first)
+                        {
+                            DrawText(c, "•", Margin, baseline, paragraph.Size, paragraph.Bold, color);
+                        }
+
+                        DrawText(c, line, Margin + indent, baseline, paragraph.Size, paragraph.Bold, color);
+                    });
+                    _y += lineHeight;
+                }
+            }
+
+            _y += 4;
+        }
+
+        private void PlaceTable(Table table)
+        {
+            if (table.Rows.Count == 0)
+            {
+                PlaceParagraph(new Paragraph(table.EmptyText, Muted: true));
+                return;
+            }
+
+            const float size = 8f;
+            const float lineHeight = size * 1.3f;
+            var totalWeight = table.Columns.Sum(c => c.Weight);
+            var widths = table.Columns.Select(c => _width * c.Weight / totalWeight).ToArray();
+            var xs = new float[widths.Length];
+            for (var i = 1; i < xs.Length; i++)
+            {
+                xs[i] = xs[i - 1] + widths[i - 1];
+            }
+
+            var headerLines = table.Columns.Select((c, i) => Wrap(c.Header, size, true, widths[i] - 2 * CellPadding)).ToList();
+            var headerHeight = headerLines.Max(l => l.Count) * lineHeight + 2 * CellPadding;
+
+            void PlaceHeader()
+            {
+                var top = _y;
+                Page.Add(c =>
+                {
+                    using var fill = new SKPaint { Color = _headerFill, Style = SKPaintStyle.Fill };
+                    c.DrawRect(Margin, top, _width, headerHeight, fill);
+                });
+                for (var i = 0; i < table.Columns.Count; i++)
+                {
+                    AddCellText(headerLines[i], top, i, bold: true, Rag.None);
+                }
+
+                _y += headerHeight;
+            }
+
+            void AddCellText(List<string> lines, float top, int column, bool bold, Rag badge)
+            {
+                var align = table.Columns[column].Align;
+                for (var l = 0; l < lines.Count; l++)
+                {
+                    var text = lines[l];
+                    var baseline = top + CellPadding + l * lineHeight + size;
+                    var width = Measure(text, size, bold);
+                    var x = Margin + xs[column] + (align == CellAlign.Right ? widths[column] - CellPadding - width : CellPadding);
+                    if (badge != Rag.None)
+                    {
+                        var pill = new SKRect(x - 2.5f, baseline - size, x + width + 2.5f, baseline + 2.5f);
+                        Page.Add(c =>
+                        {
+                            using var fill = new SKPaint { Color = BadgeColor(badge), Style = SKPaintStyle.Fill, IsAntialias = true };
+                            c.DrawRoundRect(pill, 3, 3, fill);
+                            DrawText(c, text, x, baseline, size, bold: true, SKColors.White);
+                        });
+                    }
+                    else
+                    {
+                        Page.Add(c => DrawText(c, text, x, baseline, size, bold, _ink));
+                    }
+                }
+            }
+
+            Ensure(headerHeight + lineHeight + 2 * CellPadding);
+            PlaceHeader();
+            for (var r = 0; r < table.Rows.Count; r++)
+            {
+                var row = table.Rows[r];
+                var cellLines = table.Columns.Select((_, i) =>
+                    i < row.Count ? Wrap(row[i].Text, size, row[i].Badge != Rag.None, widths[i] - 2 * CellPadding - (row[i].Badge != Rag.None ? 5 : 0)) : []).ToList();
+                var height = Math.Max(1, cellLines.Max(l => l.Count)) * lineHeight + 2 * CellPadding;
+                if (_y + height > _bottom)
+                {
+                    NewPage();
+                    PlaceHeader();
+                }
+
+                var top = _y;
+                if (r % 2 == 1)
+                {
+                    Page.Add(c =>
+                    {
+                        using var fill = new SKPaint { Color = _stripeFill, Style = SKPaintStyle.Fill };
+                        c.DrawRect(Margin, top, _width, height, fill);
+                    });
+                }
+
+                for (var i = 0; i < table.Columns.Count && i < row.Count; i++)
+                {
+                    AddCellText(cellLines[i], top, i, row[i].Badge != Rag.None, row[i].Badge);
+                }
+
+                _y += height;
+                var ruleY = _y;
+                Page.Add(c =>
+                {
+                    using var paint = new SKPaint { Color = _rule, StrokeWidth = 0.4f, IsAntialias = true };
+                    c.DrawLine(Margin, ruleY, Margin + _width, ruleY, paint);
+                });
+            }
+
+            _y += 8;
+        }
+
+        private void PlaceCharts(ChartRow row)
+        {
+            if (row.Plots.Count == 0)
+            {
+                return;
+            }
+
+            const float gap = 12f;
+            var height = Math.Min(row.Height, _bottom - _top);
+            Ensure(height);
+            var width = (_width - gap * (row.Plots.Count - 1)) / row.Plots.Count;
+            for (var i = 0; i < row.Plots.Count; i++)
+            {
+                var plot = row.Plots[i];
+                var rect = SKRect.Create(Margin + i * (width + gap), _y, width, height);
+                Page.Add(c => ChartRender.Draw(plot, c, rect));
+            }
+
+            _y += height + 8;
+        }
+    }
+}

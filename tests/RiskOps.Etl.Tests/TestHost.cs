@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using RiskOps.Etl.Lake;
+
+namespace RiskOps.Etl.Tests;
+
+/// <summary>
+/// The test assembly's entry point: <c>dotnet RiskOps.Etl.Tests.dll ingest LAKE FILE [pause-after-publish]</c> lands one
+/// file, so the crash test can kill a real process mid-batch. With <c>pause-after-publish</c> it stops forever after the
+/// first file is renamed into place (the worst moment to die).
+/// </summary>
+public static class TestHost
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "query")
+        {
+            foreach (var r in TestLake.Query(args[1]))
+            {
+                Console.WriteLine(string.Join(" | ", r.Select(x => x is null ? "null" : x.GetType().Name + ":" + x)));
+            }
+
+            return 0;
+        }
+
+        if (args.Length < 3 || args[0] != "ingest")
+        {
+            await Console.Error.WriteLineAsync("usage: ingest LAKE FILE [pause-after-publish]");
+            return 2;
+        }
+
+        if (args.Length > 3 && args[3] == "pause-after-publish")
+        {
+            IngestPipeline.AfterFilePublished = path =>
+            {
+                Console.WriteLine("PUBLISHED " + path);
+                Console.Out.Flush();
+                Thread.Sleep(Timeout.Infinite);
+            };
+        }
+
+        var pipeline = new IngestPipeline(new LakeOptions { Root = args[1], HashKey = "crash-test-key" }, new FixedTime(), NullLogger<IngestPipeline>.Instance);
+        var result = await pipeline.IngestFileAsync(args[2], null, CancellationToken.None);
+        Console.WriteLine($"LANDED {result.Landed}");
+        return 0;
+    }
+
+    /// <summary>A fixed clock, so a crashed run and a clean run stamp the same ingested_at.</summary>
+    private sealed class FixedTime : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => TestLake.Now;
+    }
+}

@@ -1,0 +1,118 @@
+using RiskOps.Reports.Charts;
+using RiskOps.Sql.Model;
+using ScottPlot;
+using SkiaSharp;
+using UglyToad.PdfPig;
+
+namespace RiskOps.Reports.Tests.Charts;
+
+public sealed class QualityChartsTests
+{
+    public static TheoryData<string> ChartNames => new()
+    {
+        "reliability", "sweep", "trend", "confusion", "sparkline", "backlog", "accuracy", "cluster",
+    };
+
+    [Theory]
+    [MemberData(nameof(ChartNames))]
+    public void ToSvg_EmptyInput_DrawsFrameSayingNoData(string name)
+    {
+        var svg = ChartRender.ToSvg(Build(name, empty: true), 400, 300);
+
+        Assert.StartsWith("<svg", svg.TrimStart());
+        Assert.Contains(QualityCharts.NoDataText, svg);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChartNames))]
+    public void ToSvg_WithData_HasNoNoDataNoteAndIsDeterministic(string name)
+    {
+        var first = ChartRender.ToSvg(Build(name, empty: false), 400, 300);
+        var second = ChartRender.ToSvg(Build(name, empty: false), 400, 300);
+
+        Assert.DoesNotContain(QualityCharts.NoDataText, first);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void ConfusionMatrix_Counts_AreTextInSvg()
+    {
+        var svg = ChartRender.ToSvg(QualityCharts.ConfusionMatrix(Slice()), 300, 300);
+
+        Assert.Contains("1234", svg);
+        Assert.Contains("56", svg);
+        Assert.Contains("7890", svg);
+    }
+
+    [Fact]
+    public void Sparkline_NullsInMiddle_DrawsTwoSegments()
+    {
+        var plot = QualityCharts.Sparkline([0.9, 0.95, null, 0.97, 0.96]);
+
+        Assert.Equal(2, plot.GetPlottables<ScottPlot.Plottables.Scatter>().Count());
+    }
+
+    [Fact]
+    public void Draw_OnPdfPage_KeepsSurroundingTextAndChartTextSelectable()
+    {
+        using var stream = new MemoryStream();
+        using (var document = SKDocument.CreatePdf(stream))
+        {
+            var canvas = document.BeginPage(595, 842);
+            using var font = new SKFont(ReportFonts.Regular, 12);
+            using var paint = new SKPaint { Color = SKColors.Black };
+            canvas.DrawText("before the chart", 40, 40, font, paint);
+            ChartRender.Draw(QualityCharts.ConfusionMatrix(Slice()), canvas, new SKRect(40, 60, 340, 360));
+            canvas.DrawText("after the chart", 40, 400, font, paint);
+            document.EndPage();
+            document.Close();
+        }
+
+        using var pdf = PdfDocument.Open(stream.ToArray());
+        var text = string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text));
+        Assert.Contains("before", text);
+        Assert.Contains("after", text);
+        Assert.Contains("1234", text);
+        // The warm-up render must not leave a second copy of the chart on the page.
+        Assert.Single(pdf.GetPage(1).GetWords(), w => w.Text == "1234");
+    }
+
+    private static Plot Build(string name, bool empty) => name switch
+    {
+        "reliability" => QualityCharts.Reliability(empty ? [] :
+        [
+            new ReliabilityBin { Bin = 7, BinLow = 0.7, BinHigh = 0.8, Count = 10, MeanConfidence = 0.75, ObservedAccuracy = 0.7 },
+            new ReliabilityBin { Bin = 9, BinLow = 0.9, BinHigh = 1.0, Count = 90, MeanConfidence = 0.95, ObservedAccuracy = 0.97 },
+        ]),
+        "sweep" => QualityCharts.ThresholdSweep(new CaseTypeSweep
+        {
+            CaseType = "ATO",
+            RecommendedThreshold = empty ? null : 0.9,
+            Sweep = empty ? [] : Enumerable.Range(50, 50).Select(k => new SweepPoint
+            {
+                Threshold = k / 100.0, Precision = 0.9 + k / 1000.0, Recall = 0.95 + k / 2500.0, Automation = 1 - k / 100.0,
+            }).ToList(),
+        }),
+        "trend" => QualityCharts.PrecisionRecallTrend(empty ? [] :
+        [
+            new MetricSet { Week = "2026-W45", Precision = 0.96, PrecisionCiLow = 0.94, PrecisionCiHigh = 0.97, Recall = 0.99 },
+            new MetricSet { Week = "2026-W46", Precision = null, Recall = 0.98, RecallCiLow = 0.97, RecallCiHigh = 0.99 },
+        ]),
+        "confusion" => QualityCharts.ConfusionMatrix(empty ? new MetricSet() : Slice()),
+        "sparkline" => QualityCharts.Sparkline(empty ? [null, null] : [0.5, null, 0.7]),
+        "backlog" => QualityCharts.BacklogAgeing(empty ? new MetricSet() : new MetricSet { Backlog0To4h = 3, BacklogOver3d = 2 }),
+        "accuracy" => QualityCharts.DecisionAccuracy(empty ? [new QualityRow { Value = "Acme" }] :
+        [
+            new QualityRow { Dimension = "vendor", Value = "Acme", DecisionAccuracy = 0.985 },
+            new QualityRow { Dimension = "vendor", Value = "Globex", DecisionAccuracy = 0.95 },
+        ]),
+        "cluster" => QualityCharts.ClusterTrend(new Cluster
+        {
+            CaseType = "ATO", Label = "FP", Signals = ["new_device", "vpn_ip"],
+            Weekly = empty ? [] : [new WeeklyCount { Week = "2026-W45", Count = 4 }, new WeeklyCount { Week = "2026-W46", Count = 9 }],
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static MetricSet Slice() => new() { CaseType = "ATO", Tp = 1234, Fp = 56, Tn = 7890, Fn = 12 };
+}

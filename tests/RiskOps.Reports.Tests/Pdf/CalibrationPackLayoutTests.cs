@@ -1,0 +1,96 @@
+using RiskOps.Reports.Pdf;
+using UglyToad.PdfPig;
+
+namespace RiskOps.Reports.Tests.Pdf;
+
+public sealed class CalibrationPackLayoutTests
+{
+    [Fact]
+    public void Render_SampleWeek_AllSectionsHeaderAndPageNumbersAreSelectableText()
+    {
+        var data = SamplePack.Create();
+        var path = Write(CalibrationPack.Render(data), "sample");
+
+        var text = PdfTools.PdfToText(path);
+        foreach (var title in CalibrationPack.SectionTitles)
+        {
+            Assert.Contains(title, text);
+        }
+
+        Assert.Contains("Period: 2026-W46 (2026-11-09 – 2026-11-15, UTC)", text);
+        Assert.Contains("Data cut-off (as-of): 2026-11-23 06:00 UTC", text);
+        Assert.Contains("Label completeness: 90.0 %", text);
+        Assert.Contains("Scope: all case types; all vendors", text);
+        using var pdf = PdfDocument.Open(path);
+        Assert.Contains($"Page 1 of {pdf.NumberOfPages}", text);
+        Assert.Contains($"Page {pdf.NumberOfPages} of {pdf.NumberOfPages}", text);
+        Assert.Equal(595, pdf.GetPage(1).Width, 0);
+        Assert.Equal(842, pdf.GetPage(1).Height, 0);
+    }
+
+    [Fact]
+    public void Render_SampleWeek_PrintsFiguresAndClusterBatch()
+    {
+        var data = SamplePack.Create();
+        var path = Write(CalibrationPack.Render(data), "sample-figures");
+        var text = Normalize(PdfTools.PdfToText(path));
+
+        Assert.Contains(ReportFormat.Percent(data.Current.Overall.Precision), text);
+        Assert.Contains("87.1 %", text);
+        Assert.Contains("new_device + vpn_ip", text);
+        Assert.Contains("C-000123, C-000456, C-000789", text);
+        Assert.Contains("A — retrain", text);
+        Assert.Contains("C — SOP update", text);
+        Assert.Contains("KYC_AUDIT.sybil_ring_unhandled", text);
+        Assert.Contains("Precision fell from 96.2 % to 91.2 % (−5.0 pts) (amber).", text);
+        Assert.Contains("ATO moved most: precision 97.1 % → 87.1 % (−10.0 pts).", text);
+    }
+
+    [Fact]
+    public void Render_EmptyPeriod_SaysSoInEverySection()
+    {
+        var path = Write(CalibrationPack.Render(SamplePack.Create(empty: true)), "empty");
+        var text = Normalize(PdfTools.PdfToText(path));
+
+        foreach (var title in CalibrationPack.SectionTitles)
+        {
+            Assert.Contains(title, text);
+        }
+
+        var says = text.Split(CalibrationPack.EmptyPeriodText).Length - 1;
+        Assert.True(says >= 5, $"the empty-period statement appears {says} times");
+    }
+
+    [Fact]
+    public void Render_FontsAreEmbedded()
+    {
+        var path = Write(CalibrationPack.Render(SamplePack.Create()), "fonts");
+        var fonts = PdfTools.PdfFonts(path);
+
+        Assert.Contains("DejaVuSans", fonts);
+        var rows = fonts.Split('\n').Skip(2).Where(l => l.Trim().Length > 0).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Contains(" yes ", r));
+    }
+
+    [Fact]
+    public void Render_SameData_SameBytes()
+    {
+        var first = CalibrationPack.Render(SamplePack.Create());
+        var second = CalibrationPack.Render(SamplePack.Create());
+
+        Assert.Equal(first, second);
+    }
+
+    private static string Write(byte[] pdf, string name)
+    {
+        var dir = PdfTools.ArtifactDir("report-pages");
+        var path = Path.Combine(dir, $"layout-{name}.pdf");
+        File.WriteAllBytes(path, pdf);
+        PdfTools.PdfToPng(path, dir, $"layout-{name}");
+        return path;
+    }
+
+    /// <summary>pdftotext -layout pads columns with runs of spaces; collapse them so sentences compare.</summary>
+    private static string Normalize(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"[ \t]+", " ");
+}

@@ -1,0 +1,124 @@
+using RiskOps.Sql.Model;
+using RiskOps.Sql.Tests.Support;
+
+namespace RiskOps.Sql.Tests.Analysis;
+
+/// <summary>The SQL threshold sweep and clusters against <see cref="AnalysisReference"/> on random lakes.</summary>
+public sealed class AnalysisReferenceComparisonTests
+{
+    public static TheoryData<int, int> Lakes => new() { { 1, 400 }, { 2, 1500 }, { 3, 3000 } };
+
+    private static readonly MetricFilters[] FilterCases =
+    [
+        MetricFilters.None,
+        MetricFilters.None with { CaseTypes = ["ATO", "KYC_AUDIT"] },
+        MetricFilters.None with { From = new DateOnly(2026, 11, 18), To = new DateOnly(2026, 11, 30) },
+        MetricFilters.None with { Weeks = ["2026-W48"], Regions = ["EU", "APAC"] },
+        MetricFilters.None with { Vendors = ["V1"] },
+        MetricFilters.None with { ModelVersions = ["m2"], From = new DateOnly(2026, 11, 20) },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Lakes))]
+    public void GetThresholds_RandomLake_MatchesReference(int seed, int cases)
+    {
+        var data = WithEdgeConfidences(RandomLake.Generate(seed, cases), seed);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        var reference = new AnalysisReference(new ReferenceModel(data));
+
+        foreach (var filters in FilterCases)
+        {
+            var expected = reference.Thresholds(filters);
+            var actual = warehouse.GetThresholds(filters);
+
+            Assert.Equal(expected.ByCaseType.Select(c => c.CaseType), actual.ByCaseType.Select(c => c.CaseType));
+            foreach (var (e, a) in expected.ByCaseType.Zip(actual.ByCaseType))
+            {
+                var where = $"{filters} {e.CaseType}";
+                Assert.True(e.RecommendedThreshold == a.RecommendedThreshold, $"{where}: recommended {e.RecommendedThreshold} vs {a.RecommendedThreshold}");
+                Assert.Equal(e.LabeledCases, a.LabeledCases);
+                Assert.Equal(e.Decisions, a.Decisions);
+                Assert.Equal(e.PeriodDays, a.PeriodDays);
+                Assert.Equal(e.CurrentThreshold, a.CurrentThreshold);
+                Close(e.MedianHandlingHours, a.MedianHandlingHours, where);
+                Assert.Equal(50, a.Sweep.Count);
+                foreach (var (p, q) in e.Sweep.Zip(a.Sweep))
+                {
+                    var at = $"{where} t={p.Threshold}";
+                    Assert.Equal(p.Threshold, q.Threshold);
+                    Assert.Equal(p.ManualCases, q.ManualCases);
+                    Close(p.Precision, q.Precision, at);
+                    Close(p.Recall, q.Recall, at);
+                    Close(p.Automation, q.Automation, at);
+                    Close(p.ManualCasesPerDay, q.ManualCasesPerDay, at);
+                    Close(p.ReviewerHoursPerDay, q.ReviewerHoursPerDay, at);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lakes))]
+    public void GetClusters_RandomLake_MatchesReference(int seed, int cases)
+    {
+        var data = RandomLake.Generate(seed, cases);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        var reference = new AnalysisReference(new ReferenceModel(data));
+
+        var nonEmpty = 0;
+        foreach (var filters in FilterCases)
+        {
+            var expected = reference.Clusters(filters).Clusters;
+            var actual = warehouse.GetClusters(filters).Clusters;
+            nonEmpty += actual.Count;
+
+            Assert.Equal(Describe(expected), Describe(actual));
+            foreach (var (e, a) in expected.Zip(actual))
+            {
+                var where = $"{filters} {e.CaseType} {e.Label} {string.Join("+", e.Signals)}";
+                Close(e.ExcessErrors, a.ExcessErrors, where);
+                Close(e.Lift, a.Lift, where);
+                Assert.Equal(e.ExampleCaseIds, a.ExampleCaseIds);
+                Assert.Equal(e.Weekly.Select(w => (w.Week, w.Count)), a.Weekly.Select(w => (w.Week, w.Count)));
+            }
+        }
+
+        // The comparison means something only if the random lakes produce clusters.
+        Assert.True(nonEmpty > 10, $"only {nonEmpty} clusters over all filters");
+    }
+
+    private static List<string> Describe(List<Cluster> clusters) => clusters
+        .Select(c => $"{c.CaseType} {c.Label} #{c.Rank} [{string.Join(",", c.Signals)}] support={c.Support} cases={c.Cases} {c.RootCauseType}/{c.RootCauseCode}/{c.Route}")
+        .ToList();
+
+    /// <summary>Moves some confidences onto sweep thresholds (k/100) and one ulp either side, where floating point bites.</summary>
+    private static LakeData WithEdgeConfidences(LakeData data, int seed)
+    {
+        var random = new Random(seed * 7919);
+        for (var i = 0; i < data.Decisions.Count; i++)
+        {
+            var t = random.Next(50, 100) / 100.0;
+            var confidence = random.Next(6) switch
+            {
+                0 => t,
+                1 => Math.BitDecrement(t),
+                2 => Math.BitIncrement(t),
+                _ => data.Decisions[i].Confidence,
+            };
+            data.Decisions[i] = data.Decisions[i] with { Confidence = confidence };
+        }
+
+        return data;
+    }
+
+    private static void Close(double? expected, double? actual, string where)
+    {
+        Assert.True(expected.HasValue == actual.HasValue, $"{where}: expected {expected}, got {actual}");
+        if (expected is { } e && actual is { } a)
+        {
+            Assert.True(Math.Abs(e - a) <= 1e-9 * Math.Max(1, Math.Abs(e)), $"{where}: expected {e}, got {a}");
+        }
+    }
+}

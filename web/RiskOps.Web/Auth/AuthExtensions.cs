@@ -1,0 +1,110 @@
+using System.Threading.RateLimiting;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace RiskOps.Web.Auth;
+
+/// <summary>Cookie login, roles, the login rate limit and the Hangfire dashboard's admin check.</summary>
+internal static class AuthExtensions
+{
+    /// <summary>The rate-limiter policy on the login form's POST.</summary>
+    public const string LoginRateLimit = "login";
+
+    /// <summary>
+    /// Cookie authentication, role policies and a fallback policy that requires a logged-in user everywhere
+    /// (only <c>/health</c>, the login page, status pages and the stylesheet opt out; the ingest API checks API keys).
+    /// Login attempts are limited per client address (<c>Auth:LoginAttemptsPerMinute</c>, default 10).
+    /// </summary>
+    public static WebApplicationBuilder AddDashboardAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services
+            .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.LoginPath = "/login";
+                options.LogoutPath = "/logout";
+                options.Cookie.Name = "riskops.auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    // An API caller gets a status, not an HTML login page.
+                    if (context.Request.Path.StartsWithSegments("/api"))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return Task.CompletedTask;
+                    }
+
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    // A logged-in user without the role gets 403 and the status page, not a redirect loop.
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Dashboards, p => p.RequireRole(Policies.Roles))
+            .AddPolicy(Policies.Data, p => p.RequireRole(Policies.DataRole, Policies.AdminRole))
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.ManagerRole, Policies.AdminRole))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole));
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(LoginRateLimit, context =>
+                HttpMethods.IsPost(context.Request.Method)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = AttemptsPerMinute(context), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("get"));
+            options.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    // Read per request, not at composition time, so test hosts' configuration overrides apply.
+    private static int AttemptsPerMinute(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IConfiguration>().GetValue("Auth:LoginAttemptsPerMinute", 10);
+
+    /// <summary>Authentication, authorization and the rate limiter in the pipeline; creates the user store (logs a generated admin password once).</summary>
+    public static WebApplication UseDashboardAuth(this WebApplication app)
+    {
+        app.Services.GetRequiredService<UserStore>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>A role check as text for the page header.</summary>
+    public static string RolesText(this System.Security.Claims.ClaimsPrincipal user) =>
+        string.Join(", ", Policies.Roles.Where(user.IsInRole));
+}
+
+/// <summary>
+/// The Hangfire dashboard's own check: only an authenticated admin. Hangfire's default "local requests only" filter is
+/// replaced (and a reverse proxy would make every request look local), so this filter decides everything itself.
+/// </summary>
+internal sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorizationFilter
+{
+    /// <inheritdoc />
+    public Task<bool> AuthorizeAsync(DashboardContext context)
+    {
+        var user = context.GetHttpContext().User;
+        return Task.FromResult(user.Identity?.IsAuthenticated == true && user.IsInRole(Policies.AdminRole));
+    }
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+
+namespace RiskOps.Web.Auth;
+
+/// <summary>The roles of the dashboard and the authorization policies built on them.</summary>
+internal static class Policies
+{
+    /// <summary>Team lead: dashboards.</summary>
+    public const string LeadRole = "lead";
+
+    /// <summary>Manager: dashboards and reports.</summary>
+    public const string ManagerRole = "manager";
+
+    /// <summary>Data engineer: dashboards, the Data page and CSV exports.</summary>
+    public const string DataRole = "data";
+
+    /// <summary>Administrator: everything, including the Hangfire dashboard.</summary>
+    public const string AdminRole = "admin";
+
+    /// <summary>Every known role.</summary>
+    public static IReadOnlyList<string> Roles { get; } = [LeadRole, ManagerRole, DataRole, AdminRole];
+
+    /// <summary>Dashboard pages: any role.</summary>
+    public const string Dashboards = "dashboards";
+
+    /// <summary>The Data page and CSV exports: data, admin.</summary>
+    public const string Data = "data";
+
+    /// <summary>Report packs: manager, admin.</summary>
+    public const string Reports = "reports";
+
+    /// <summary>Hangfire dashboard and administration: admin.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>True when the user may use a policy's features (for showing links; endpoints enforce the policy itself).</summary>
+    public static bool Allows(ClaimsPrincipal user, string policy) => policy switch
+    {
+        Dashboards => Roles.Any(user.IsInRole),
+        Data => user.IsInRole(DataRole) || user.IsInRole(AdminRole),
+        Reports => user.IsInRole(ManagerRole) || user.IsInRole(AdminRole),
+        Admin => user.IsInRole(AdminRole),
+        _ => false,
+    };
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using RiskOps.Etl.Lake;
+using RiskOps.Sql;
+using RiskOps.Sql.Model;
+
+namespace RiskOps.Web.Dashboard;
+
+/// <summary>
+/// The dashboard's only door to figures: opens a <see cref="Warehouse"/> over the configured lake per call (a DuckDB
+/// connection is cheap) and caches answers per (question, filters, as-of, lake version) for a few minutes, so paging
+/// through the dashboard does not recompute the same metrics. A new batch changes the lake version and so the key.
+/// </summary>
+internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cache, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+
+    /// <summary>The lake root as an absolute path.</summary>
+    public string LakeRoot { get; } = Path.GetFullPath(lake.Value.Root);
+
+    /// <summary>
+    /// The as-of instant of a request: the <c>as_of</c> filter, else now truncated to the minute (so cached answers are
+    /// reused within a minute and a page states a round cut-off).
+    /// </summary>
+    public DateTimeOffset AsOf(DashboardFilters filters)
+    {
+        if (filters.AsOf is { } asOf)
+        {
+            return asOf;
+        }
+
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+    }
+
+    /// <summary>Checks the filters against the lake (unknown case type, malformed week...): throws <see cref="InvalidFilterException"/>.</summary>
+    public void Validate(DashboardFilters filters) =>
+        Cached(("validate", filters.Metrics.ToKey()), w =>
+        {
+            w.Validate(filters.Metrics);
+            return true;
+        });
+
+    /// <summary>All figures of contract §2 (the same call as <c>riskops metrics</c>).</summary>
+    public MetricsReport Metrics(MetricFilters filters, DateTimeOffset asOf) =>
+        Cached(("metrics", filters.ToKey(), asOf), w => w.GetMetrics(filters, asOf));
+
+    /// <summary>The threshold sweep (the same call as <c>riskops thresholds</c>).</summary>
+    public ThresholdReport Thresholds(MetricFilters filters) =>
+        Cached(("thresholds", filters.ToKey()), w => w.GetThresholds(filters));
+
+    /// <summary>The FP/FN clusters (the same call as <c>riskops clusters</c>).</summary>
+    public ClusterReport Clusters(MetricFilters filters) =>
+        Cached(("clusters", filters.ToKey()), w => w.GetClusters(filters));
+
+    /// <summary>Case types known in the lake (filter choices).</summary>
+    public IReadOnlyList<string> CaseTypes() => Cached("case_types", w => w.CaseTypes());
+
+    /// <summary>A read-only query over the documented views; not cached (the Data page wants live counts).</summary>
+    public QueryResult Query(string sql)
+    {
+        using var warehouse = Warehouse.Open(LakeRoot);
+        return warehouse.Query(sql);
+    }
+
+    private T Cached<T>(object question, Func<Warehouse, T> compute)
+    {
+        var key = (question, LakeVersion());
+        if (cache.TryGetValue(key, out T? hit) && hit is not null)
+        {
+            return hit;
+        }
+
+        using var warehouse = Warehouse.Open(LakeRoot);
+        var value = compute(warehouse);
+        cache.Set(key, value, CacheFor);
+        return value;
+    }
+
+    /// <summary>
+    /// Changes whenever a batch lands or a partition is rewritten: every write publishes a manifest or renames a file
+    /// into a kind folder, which touches these directories' timestamps.
+    /// </summary>
+    private string LakeVersion()
+    {
+        if (!Directory.Exists(LakeRoot))
+        {
+            return "missing";
+        }
+
+        long stamp = 0;
+        long count = 0;
+        foreach (var dir in Directory.EnumerateDirectories(LakeRoot, "*", SearchOption.AllDirectories))
+        {
+            stamp = Math.Max(stamp, Directory.GetLastWriteTimeUtc(dir).Ticks);
+            count++;
+        }
+
+        return $"{count}:{stamp}";
+    }
+}
+
+/// <summary>Cache keys for filters (the record's lists compare by reference, so key on their text).</summary>
+internal static class MetricFiltersKey
+{
+    /// <summary>A stable text form of the filters.</summary>
+    public static string ToKey(this MetricFilters f) => string.Join('|',
+        f.From?.ToString("O") ?? "",
+        f.To?.ToString("O") ?? "",
+        string.Join(',', f.Weeks),
+        string.Join(',', f.CaseTypes),
+        string.Join(',', f.ModelVersions),
+        string.Join(',', f.Regions),
+        string.Join(',', f.Vendors));
+}

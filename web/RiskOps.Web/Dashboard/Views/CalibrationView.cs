@@ -1,0 +1,78 @@
+using System.Globalization;
+using RiskOps.Reports.Charts;
+using RiskOps.Sql.Model;
+
+namespace RiskOps.Web.Dashboard.Views;
+
+/// <summary>Calibration and thresholds: reliability diagram, ECE/Brier trend, threshold sweep with the recommendation.</summary>
+internal static class CalibrationView
+{
+    /// <summary>Builds the page.</summary>
+    public static PageView Build(PageRequest request)
+    {
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
+        var thresholds = request.Data.Thresholds(request.Filters.Metrics);
+        var pooled = metrics.Reliability.Where(b => b.CaseType is null).OrderBy(b => b.Bin).ToList();
+
+        var reliability = new Section("Reliability")
+        {
+            Note = $"Over labeled cases, correct = TP or TN; bin k = min(floor(10·confidence), 9). ECE {Format.Num(metrics.Overall.Ece)}, Brier {Format.Num(metrics.Overall.Brier)}.",
+            Charts = pooled.Count > 0 ? [Charts.Svg("Reliability diagram (all case types)", QualityCharts.Reliability(pooled), 420, 360)] : [],
+            Tables =
+            [
+                new TableModel("reliability", "Reliability bins", ["case_type", "bin", "range", "cases", "mean_confidence", "observed_accuracy"],
+                    metrics.Reliability.OrderBy(b => b.CaseType is not null).ThenBy(b => b.CaseType, StringComparer.Ordinal).ThenBy(b => b.Bin)
+                        .Select(b => (IReadOnlyList<Cell>)
+                        [
+                            b.CaseType ?? "all", b.Bin.ToString(CultureInfo.InvariantCulture), $"[{Format.Num(b.BinLow, 1)}, {Format.Num(b.BinHigh, 1)})",
+                            Format.Count(b.Count), Format.Num(b.MeanConfidence), Format.Num(b.ObservedAccuracy),
+                        ]).ToList()),
+            ],
+        };
+
+        var trend = new Section("ECE and Brier per week")
+        {
+            Charts = metrics.ByWeek.Count > 1
+                ? [new ChartModel("ECE per week", Charts.Sparkline(metrics.ByWeek.Select(w => w.Ece))), new ChartModel("Brier per week", Charts.Sparkline(metrics.ByWeek.Select(w => w.Brier)))]
+                : [],
+            Tables =
+            [
+                new TableModel("calibration_weekly", "Calibration per week", ["week", "labeled", "ece", "brier"],
+                    metrics.ByWeek.Select(w => (IReadOnlyList<Cell>)[w.Week ?? Format.None, Format.Count(w.LabeledCases), Format.Num(w.Ece), Format.Num(w.Brier)]).ToList()),
+                new TableModel("calibration_by_case_type", "Calibration per case type", ["case_type", "labeled", "ece", "brier"],
+                    metrics.ByCaseType.Select(m => (IReadOnlyList<Cell>)[m.CaseType ?? Format.None, Format.Count(m.LabeledCases), Format.Num(m.Ece), Format.Num(m.Brier)]).ToList()),
+            ],
+        };
+
+        var sweep = new Section("Threshold sweep")
+        {
+            Note = "Pipeline precision/recall if cases below t go to a human who is right; automation = share of labeled cases at or above t. "
+                + "Recommended = the lowest t with precision > 95 % and recall > 99 %. Reviewer hours = manual cases per day × median handling time.",
+            Charts = thresholds.ByCaseType.Where(s => s.Sweep.Count > 0)
+                .Select(s => Charts.Svg($"{s.CaseType}: recommended {Threshold(s.RecommendedThreshold)}", QualityCharts.ThresholdSweep(s))).ToList(),
+            Tables =
+            [
+                new TableModel("recommendations", "Recommended thresholds", ["case_type", "current_threshold", "recommended_threshold", "labeled_cases", "median_handling_hours", "automation_at_recommended", "reviewer_hours_per_day_now", "reviewer_hours_per_day_at_recommended"],
+                    thresholds.ByCaseType.Select(s => (IReadOnlyList<Cell>)
+                    [
+                        s.CaseType, Threshold(s.CurrentThreshold), Threshold(s.RecommendedThreshold), Format.Count(s.LabeledCases), Format.Num(s.MedianHandlingHours, 2),
+                        Format.Pct(At(s, s.RecommendedThreshold)?.Automation), Format.Num(At(s, s.CurrentThreshold)?.ReviewerHoursPerDay, 1), Format.Num(At(s, s.RecommendedThreshold)?.ReviewerHoursPerDay, 1),
+                    ]).ToList()),
+                new TableModel("sweep", "Full sweep", ["case_type", "threshold", "precision", "recall", "automation", "manual_cases_per_day", "reviewer_hours_per_day"],
+                    thresholds.ByCaseType.SelectMany(s => s.Sweep.Select(p => (IReadOnlyList<Cell>)
+                    [
+                        s.CaseType, Threshold(p.Threshold), OverviewView.Judged(p.Precision, Target.Precision), OverviewView.Judged(p.Recall, Target.Recall),
+                        Format.Pct(p.Automation), Format.Num(p.ManualCasesPerDay, 1), Format.Num(p.ReviewerHoursPerDay, 1),
+                    ])).ToList()),
+            ],
+        };
+
+        return new PageView("calibration", "Calibration & thresholds", "How well the agent's confidence matches reality, and what each auto-decision threshold would cost and give.", [reliability, trend, sweep]);
+    }
+
+    private static string Threshold(double? t) => Format.Num(t, 2);
+
+    /// <summary>The sweep point at a threshold (matched at two decimals, the sweep's grid).</summary>
+    private static SweepPoint? At(CaseTypeSweep sweep, double? threshold) =>
+        threshold is { } t ? sweep.Sweep.FirstOrDefault(p => Math.Round(p.Threshold, 2) == Math.Round(t, 2)) : null;
+}

@@ -1,0 +1,79 @@
+using System.Reflection;
+using Hangfire;
+using Hangfire.Storage;
+using RiskOps.Sql;
+
+namespace RiskOps.Web.Dashboard.Views;
+
+/// <summary>Data: lake freshness per kind, partitions, row counts, quarantine with reasons, last job runs.</summary>
+internal static class DataView
+{
+    /// <summary>Builds the page.</summary>
+    public static PageView Build(PageRequest request)
+    {
+        var data = request.Data;
+        return new PageView(
+            "data",
+            "Data",
+            $"Lake {data.LakeRoot}. Row counts include history (every valid record as received); the other pages use the latest record per key.",
+            [
+                new Section("Lake freshness") { Tables = [FromQuery("lake", "Kinds", data.Query(Script("lake_status")))] },
+                new Section("Quarantine")
+                {
+                    Note = "Records that broke the contract, with their source and line; they never reach the figures.",
+                    Tables =
+                    [
+                        FromQuery("quarantine_reasons", "By reason", data.Query(Script("quarantine_reasons"))) with { Empty = "Nothing in quarantine." },
+                        FromQuery("quarantine_recent", "Latest quarantined records", data.Query(Script("quarantine_recent"))) with { Empty = "Nothing in quarantine." },
+                    ],
+                },
+                new Section("Jobs") { Tables = JobTables(request.Services.GetService<JobStorage>()) },
+            ]);
+    }
+
+    private static TableModel FromQuery(string id, string title, QueryResult result) =>
+        new(id, title, result.Columns, result.Rows.Select(r => (IReadOnlyList<Cell>)r.Select(v => new Cell(Format.Value(v))).ToList()).ToList());
+
+    private static IReadOnlyList<TableModel> JobTables(JobStorage? storage)
+    {
+        if (storage is null)
+        {
+            return [];
+        }
+
+        using var connection = storage.GetConnection();
+        var recurring = connection.GetRecurringJobs()
+            .OrderBy(j => j.Id, StringComparer.Ordinal)
+            .Select(j => (IReadOnlyList<Cell>)
+            [
+                j.Id, j.Cron ?? Format.None, j.Queue ?? Format.None, Format.Instant(Utc(j.LastExecution)), j.LastJobState ?? Format.None,
+                Format.Instant(Utc(j.NextExecution)), j.Error ?? "",
+            ]).ToList();
+        var monitoring = storage.GetMonitoringApi();
+        var succeeded = monitoring.SucceededJobs(0, 10).Select(p => (IReadOnlyList<Cell>)
+        [
+            p.Key, JobName(p.Value.Job), "Succeeded", Format.Instant(Utc(p.Value.SucceededAt)), p.Value.TotalDuration is { } ms ? $"{ms / 1000.0:0.0} s" : Format.None, "",
+        ]);
+        var failed = monitoring.FailedJobs(0, 10).Select(p => (IReadOnlyList<Cell>)
+        [
+            p.Key, JobName(p.Value.Job), "Failed", Format.Instant(Utc(p.Value.FailedAt)), Format.None, p.Value.ExceptionMessage ?? "",
+        ]);
+        return
+        [
+            new TableModel("recurring_jobs", "Recurring jobs", ["id", "cron", "queue", "last_run", "last_state", "next_run", "error"], recurring) { Empty = "No recurring jobs registered." },
+            new TableModel("job_runs", "Last job runs", ["job_id", "job", "state", "at", "duration", "error"], [.. succeeded, .. failed]) { Empty = "No job has run yet." },
+        ];
+    }
+
+    private static string JobName(Hangfire.Common.Job? job) => job is null ? Format.None : $"{job.Type.Name}.{job.Method.Name}";
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+
+    private static string Script(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"RiskOps.Web.Sql.{name}.sql")
+            ?? throw new InvalidOperationException($"unknown dashboard SQL script '{name}'");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

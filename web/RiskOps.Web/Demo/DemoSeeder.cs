@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using RiskOps.Etl.Demo;
+using RiskOps.Etl.Lake;
+
+namespace RiskOps.Web.Demo;
+
+/// <summary>Demo seeding options (section <c>Demo</c>).</summary>
+internal sealed class DemoSeedOptions
+{
+    /// <summary>Generate demo data on start when the lake has no decisions.</summary>
+    /// <value>Default: true (the embedded default: a first start shows a full dashboard).</value>
+    public bool SeedOnStart { get; set; } = true;
+
+    /// <summary>Decided cases to generate.</summary>
+    /// <value>Default: 20000.</value>
+    public int Cases { get; set; } = 20000;
+
+    /// <summary>Generator seed.</summary>
+    /// <value>Default: 42.</value>
+    public int Seed { get; set; } = 42;
+}
+
+/// <summary>What the seeder is doing, for the banner on every page.</summary>
+internal sealed class DemoSeedState
+{
+    private volatile string? _status;
+
+    /// <summary>True while demo data is being generated.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>The latest progress line, or the failure.</summary>
+    public string? Status => _status;
+
+    internal void Start()
+    {
+        Running = true;
+        _status = "generating demo data…";
+    }
+
+    internal void Report(string line) => _status = "generating demo data… " + line;
+
+    internal void Finish(string? failure)
+    {
+        _status = failure;
+        Running = false;
+    }
+}
+
+/// <summary>
+/// On start, when the lake holds no decisions and <c>Demo:SeedOnStart</c> is true, generates demo data in the background
+/// so the server answers at once; pages say "generating demo data…" meanwhile.
+/// </summary>
+internal sealed class DemoSeeder(
+    IngestPipeline pipeline,
+    IOptions<LakeOptions> lake,
+    IOptions<DemoSeedOptions> options,
+    DemoSeedState state,
+    TimeProvider time,
+    ILogger<DemoSeeder> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var decisions = Path.Combine(Path.GetFullPath(lake.Value.Root), "decisions");
+        if (!options.Value.SeedOnStart
+            || (Directory.Exists(decisions) && Directory.EnumerateFiles(decisions, "*.parquet", SearchOption.AllDirectories).Any()))
+        {
+            return;
+        }
+
+        state.Start();
+        await Task.Yield();
+        try
+        {
+            logger.LogInformation("The lake {Lake} has no decisions: generating demo data ({Cases} cases, seed {Seed})", lake.Value.Root, options.Value.Cases, options.Value.Seed);
+            var summary = await DemoGenerator.RunAsync(
+                pipeline,
+                new DemoOptions(Cases: options.Value.Cases, Seed: options.Value.Seed, WithBadRecords: true),
+                time,
+                new Progress<string>(state.Report),
+                stoppingToken);
+            logger.LogInformation("Demo data landed: {Rows} rows, {Quarantined} quarantined", summary.RowsPerKind.Values.Sum(), summary.Quarantined);
+            state.Finish(null);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            state.Finish(null);
+        }
+        catch (Exception ex)
+        {
+            // The dashboard keeps serving whatever the lake holds; the banner says why there is no demo data.
+            logger.LogError(ex, "Demo data generation failed");
+            state.Finish("demo data generation failed: " + ex.Message);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using RiskOps.Sql.Model;
+using RiskOps.Web.Auth;
+using RiskOps.Web.Dashboard;
+
+namespace RiskOps.Web.Pages;
+
+/// <summary>Every dashboard page: parses the URL filters, asks the page's builder, renders its sections.</summary>
+internal sealed class DashboardModel(DashboardData data, IAuthorizationService authorization) : PageModel
+{
+    /// <summary>The page definition.</summary>
+    public DashboardPage Definition { get; private set; } = DashboardPages.All[0];
+
+    /// <summary>The parsed filters.</summary>
+    public DashboardFilters Filters { get; private set; } = DashboardFilters.None;
+
+    /// <summary>The as-of instant.</summary>
+    public DateTimeOffset AsOf { get; private set; }
+
+    /// <summary>The built page, null on error.</summary>
+    public PageView? View { get; private set; }
+
+    /// <summary>The filter error shown with HTTP 400.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>The query for CSV links: the filters plus the page's own keys.</summary>
+    public string ExportQuery => Request.QueryString.Value ?? "";
+
+    public async Task<IActionResult> OnGetAsync(string? view)
+    {
+        if (DashboardPages.Find(view) is not { } page)
+        {
+            return NotFound();
+        }
+
+        Definition = page;
+        if (page.Policy != Policies.Dashboards && !(await authorization.AuthorizeAsync(User, page.Policy)).Succeeded)
+        {
+            return Forbid();
+        }
+
+        ViewData["PageKey"] = page.Key;
+        try
+        {
+            Filters = DashboardFilters.Parse(Request.Query);
+            ViewData["Filters"] = Filters;
+            data.Validate(Filters);
+        }
+        catch (InvalidFilterException ex)
+        {
+            Error = ex.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        ViewData["CaseTypes"] = data.CaseTypes();
+        AsOf = data.AsOf(Filters);
+        View = page.Build(new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices));
+        return View is null ? NotFound() : Page();
+    }
+}
