@@ -37,6 +37,8 @@ public sealed partial class Warehouse : IDisposable
         _connection.Open();
         // Views derive dates from epoch microseconds; UTC here only keeps ad-hoc `riskops sql` output in UTC too.
         Execute("set TimeZone = 'UTC'");
+        // Lakes hold many small files between compactions; caching their footers makes repeated scans cheap.
+        Execute("set parquet_metadata_cache = true");
         EnsureViews();
     }
 
@@ -188,6 +190,16 @@ public sealed partial class Warehouse : IDisposable
         finally
         {
             Execute("drop view if exists scope_slices; drop table if exists scope_audits; drop table if exists scope");
+        }
+    }
+
+    /// <summary>Runs the named metric script inside the scope of <paramref name="filters"/> (dbt-style tests, analysis).</summary>
+    internal List<Dictionary<string, object?>> RunMetric(string name, MetricFilters filters, params DuckDBParameter[] parameters)
+    {
+        lock (_gate)
+        {
+            EnsureViews();
+            return WithScope(filters, () => ReadRows(SqlScripts.Get(name), parameters));
         }
     }
 

@@ -14,6 +14,9 @@ public sealed class DemoDataSet
     private const long Hour = 3600;
     private const long Day = 86400;
 
+    /// <summary>Share of auto-decided cases QA samples for a label; each sampled label weighs 1 / this.</summary>
+    private const double AuditSampleRate = 0.10;
+
     private static readonly string[] RegionNames = DemoScenario.Regions.Select(r => r.Region).ToArray();
     private static readonly double[] RegionCumulative = Cumulative(DemoScenario.Regions.Select(r => r.Share));
     private static readonly double[] CaseTypeCumulative = Cumulative(DemoScenario.CaseTypes.Select(c => c.Share));
@@ -228,11 +231,11 @@ public sealed class DemoDataSet
             // The planted pairs co-occur more often than chance, as correlated signals do in practice.
             if (type.Name == "ATO" && signal == "vpn_ip")
             {
-                p = hasNewDevice ? 0.40 : 0.22;
+                p = hasNewDevice ? 0.30 : 0.32;
             }
             else if (type.Name == "KYC_AUDIT" && signal == "sybil_cluster")
             {
-                p = hasDocMismatch ? 0.45 : 0.12;
+                p = hasDocMismatch ? 0.32 : 0.22;
             }
 
             if (rng.NextDouble() < p)
@@ -292,7 +295,7 @@ public sealed class DemoDataSet
             var errorRate = isNewModel ? 0.028 : 0.036;
             // Half of a planted pair on its own is a case the agent handles well; that keeps the pair, not its parts, on top.
             var halfPair = (type.Name == "ATO" && (hasNewDevice ^ hasVpn)) || (type.Name == "KYC_AUDIT" && (hasSybil ^ hasDocMismatch));
-            wrong = errorDraw < (halfPair ? errorRate * 0.5 : errorRate);
+            wrong = errorDraw < (halfPair ? errorRate * 0.1 : errorRate);
         }
 
         var aiBlock = bad != wrong;
@@ -500,21 +503,21 @@ public sealed class DemoDataSet
             source = "review";
             labeledBy = finalReviewer!;
         }
-        else if (sourceDraw < 0.05)
+        else if (sourceDraw < AuditSampleRate)
         {
             labeledAt = scored + Day + Exp(rng, 3 * Day);
             source = "audit_sample";
             labeledBy = "qa.sampler";
-            weight = 20.0;
+            weight = 1.0 / AuditSampleRate;
         }
-        else if (label == "FP" && sourceDraw < 0.05 + 0.60)
+        else if (label == "FP" && sourceDraw < AuditSampleRate + 0.60)
         {
             // A wrongly blocked customer complains within days.
             labeledAt = scored + (2 * Hour) + Exp(rng, 2 * Day);
             source = "complaint";
             labeledBy = "support.complaints";
         }
-        else if (label == "FN" && sourceDraw < 0.05 + 0.70)
+        else if (label == "FN" && sourceDraw < AuditSampleRate + 0.70)
         {
             // A wrongly passed fraud surfaces later as a chargeback.
             labeledAt = scored + (3 * Day) + Exp(rng, 8 * Day);

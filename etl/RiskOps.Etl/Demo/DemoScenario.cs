@@ -61,9 +61,9 @@ public static class DemoScenario
     public static IReadOnlyList<DemoCaseType> CaseTypes { get; } =
     [
         new("KYC_AUDIT", 0.30, 0.85, 0.14,
-            [("doc_mismatch", 0.22), ("sybil_cluster", 0.16), ("face_mismatch", 0.10), ("pep_hit", 0.04), ("high_risk_country", 0.12), ("address_mismatch", 0.15)]),
+            [("doc_mismatch", 0.35), ("sybil_cluster", 0.22), ("face_mismatch", 0.10), ("pep_hit", 0.04), ("high_risk_country", 0.12), ("address_mismatch", 0.15)]),
         new("ATO", 0.25, 0.90, 0.20,
-            [("new_device", 0.34), ("vpn_ip", 0.22), ("geo_velocity", 0.14), ("password_reset_recent", 0.12), ("sim_swap", 0.05), ("session_anomaly", 0.10)]),
+            [("new_device", 0.45), ("vpn_ip", 0.31), ("geo_velocity", 0.14), ("password_reset_recent", 0.12), ("sim_swap", 0.05), ("session_anomaly", 0.10)]),
         new("RESET_2FA", 0.15, 0.80, 0.12,
             [("new_device", 0.40), ("sim_swap", 0.08), ("support_ticket_recent", 0.20), ("geo_velocity", 0.10), ("email_changed", 0.12)]),
         new("POA_REVIEW", 0.12, 0.85, 0.10,

@@ -206,7 +206,11 @@ internal sealed class ParquetPartWriter : IAsyncDisposable
 
     private sealed class ListBuffer : ColumnBuffer
     {
-        private readonly List<string?> _values = new(1024);
+        // Levels of an optional LIST of optional strings: 0 = null list, 1 = empty list, 3 = a present element.
+        private const int EmptyList = 1;
+        private const int Element = 3;
+        private readonly List<ReadOnlyMemory<char>> _values = new(1024);
+        private readonly List<int> _definition = new(1024);
         private readonly List<int> _repetition = new(1024);
 
         public override void Add(object? value)
@@ -214,25 +218,27 @@ internal sealed class ParquetPartWriter : IAsyncDisposable
             var items = value as string[];
             if (items is null || items.Length == 0)
             {
-                // An absent or empty list: one null entry starting a new row.
-                _values.Add(null);
+                // The lake stores "no signals" as an empty list, never NULL, so list functions need no null guard.
+                _definition.Add(EmptyList);
                 _repetition.Add(0);
                 return;
             }
 
             for (var i = 0; i < items.Length; i++)
             {
-                _values.Add(items[i]);
+                _values.Add(items[i].AsMemory());
+                _definition.Add(Element);
                 _repetition.Add(i == 0 ? 0 : 1);
             }
         }
 
         public override Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken cancellationToken) =>
-            group.WriteAsync(field, _values!, _repetition.ToArray());
+            group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, _values.ToArray(), _definition.ToArray(), _repetition.ToArray(), cancellationToken);
 
         public override void Clear()
         {
             _values.Clear();
+            _definition.Clear();
             _repetition.Clear();
         }
     }

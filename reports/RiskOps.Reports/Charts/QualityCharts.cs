@@ -118,8 +118,7 @@ public static class QualityCharts
         AddInterval(plot, xs, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor, 0.06);
         plot.Add.HorizontalLine(0.95, 1, _precisionColor.WithAlpha(0.5), LinePattern.Dotted);
         plot.Add.HorizontalLine(0.99, 1, _recallColor.WithAlpha(0.5), LinePattern.Dotted);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            xs, weeks.Select(w => w.Week ?? "").ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, weeks.Select(w => ShortWeek(w.Week)).ToArray());
         var lows = weeks.SelectMany(w => new[] { w.PrecisionCiLow ?? w.Precision, w.RecallCiLow ?? w.Recall })
             .Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Min();
         plot.Axes.SetLimits(-0.5, weeks.Count - 0.5, Math.Max(0, Math.Floor(lows * 20) / 20 - 0.05), 1.02);
@@ -282,7 +281,7 @@ public static class QualityCharts
         }).ToList();
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            weekly.Select((_, i) => (double)i).ToArray(), weekly.Select(w => w.Week).ToArray());
+            weekly.Select((_, i) => (double)i).ToArray(), weekly.Select(w => ShortWeek(w.Week)).ToArray());
         plot.Axes.SetLimits(-0.5, weekly.Count - 0.5, 0, Math.Max(1, weekly.Max(w => w.Count)) * 1.15);
         return plot;
     }
@@ -373,12 +372,19 @@ public static class QualityCharts
         }
     }
 
+    /// <summary>"2026-W46" → "W46": the year only crowds the axis (the title or page gives the period).</summary>
+    private static string ShortWeek(string? week) =>
+        week is { Length: > 3 } && week[^3] == 'W' ? week[^3..] : week ?? "";
+
     private static string Fmt(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>Renders plots as SVG text (dashboard) or onto a Skia canvas (PDF).</summary>
 public static partial class ChartRender
 {
+    /// <summary>Virtual pixels per PDF point when drawing onto a page.</summary>
+    private const float PdfScale = 1.45f;
+
     /// <summary>SVG markup of the plot at the given pixel size.</summary>
     public static string ToSvg(Plot plot, int width, int height)
     {
@@ -425,8 +431,10 @@ public static partial class ChartRender
         ArgumentNullException.ThrowIfNull(plot);
         ArgumentNullException.ThrowIfNull(canvas);
         ReportFonts.EnsureRegistered();
-        var width = Math.Max(1, (int)Math.Round(rect.Width));
-        var height = Math.Max(1, (int)Math.Round(rect.Height));
+        // Charts are laid out in pixels with ~12 px text; on a page measured in points that is too large next to 8 pt
+        // body text, so the plot is laid out on a larger virtual canvas and scaled down into the rectangle.
+        var width = Math.Max(1, (int)Math.Round(rect.Width * PdfScale));
+        var height = Math.Max(1, (int)Math.Round(rect.Height * PdfScale));
 
         // ScottPlot's first render lays out twice and a recording canvas (PDF) would keep both passes: settle the
         // layout off-screen first so the page gets one clean drawing.
@@ -435,6 +443,7 @@ public static partial class ChartRender
         try
         {
             canvas.Translate(rect.Left, rect.Top);
+            canvas.Scale(1 / PdfScale);
             canvas.ClipRect(new SkiaSharp.SKRect(0, 0, width, height));
             plot.Render(canvas, width, height);
         }

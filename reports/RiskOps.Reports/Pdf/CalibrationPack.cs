@@ -270,10 +270,10 @@ public static class CalibrationPack
 
         blocks.Add(new Table(
             [
-                new TableColumn("Case type", 2.2f), new TableColumn("Labeled", 1, CellAlign.Right), new TableColumn("TP", 0.9f, CellAlign.Right),
-                new TableColumn("FP", 0.8f, CellAlign.Right), new TableColumn("TN", 0.9f, CellAlign.Right), new TableColumn("FN", 0.8f, CellAlign.Right),
-                new TableColumn("Precision", 1.2f, CellAlign.Right), new TableColumn("95 % CI", 1.9f), new TableColumn("Recall", 1.2f, CellAlign.Right),
-                new TableColumn("95 % CI", 1.9f), new TableColumn("F1", 1, CellAlign.Right), new TableColumn("Automation", 1.2f, CellAlign.Right),
+                new TableColumn("Case type", 2.1f), new TableColumn("Labeled", 1.3f, CellAlign.Right), new TableColumn("TP", 0.9f, CellAlign.Right),
+                new TableColumn("FP", 0.8f, CellAlign.Right), new TableColumn("TN", 0.9f, CellAlign.Right), new TableColumn("FN", 0.7f, CellAlign.Right),
+                new TableColumn("Precision", 1.4f, CellAlign.Right), new TableColumn("95 % CI", 2.2f), new TableColumn("Recall", 1.3f, CellAlign.Right),
+                new TableColumn("95 % CI", 2.2f), new TableColumn("F1", 1.1f, CellAlign.Right), new TableColumn("Automation", 1.8f, CellAlign.Right),
             ],
             SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
             [
@@ -281,7 +281,8 @@ public static class CalibrationPack
                 new TableCell(Percent(s.Precision), KpiTargets.Precision.Judge(s.Precision)), Interval(s.PrecisionCiLow, s.PrecisionCiHigh),
                 new TableCell(Percent(s.Recall), KpiTargets.Recall.Judge(s.Recall)), Interval(s.RecallCiLow, s.RecallCiHigh),
                 Percent(s.F1), Percent(s.AutomationRate),
-            ]).ToList()));
+            ]).ToList(),
+            FontSize: 7f));
         blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(data.Current.Overall), QualityCharts.PrecisionRecallTrend(data.Trend.ByWeek)], 200));
         foreach (var slice in data.Current.ByCaseType.Where(s => s.CaseType is not null))
         {

@@ -63,12 +63,18 @@ public sealed record TableCell(string Text, Rag Badge = Rag.None)
 /// <param name="Columns">The columns.</param>
 /// <param name="Rows">The rows, one cell per column.</param>
 /// <param name="EmptyText">Shown instead of the table when there are no rows.</param>
-public sealed record Table(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<TableCell>> Rows, string EmptyText = "No rows for this period.") : PdfBlock;
+/// <param name="FontSize">Font size in points (wide tables use a smaller one).</param>
+public sealed record Table(
+    IReadOnlyList<TableColumn> Columns,
+    IReadOnlyList<IReadOnlyList<TableCell>> Rows,
+    string EmptyText = "No rows for this period.",
+    float FontSize = 8f) : PdfBlock;
 
 /// <summary>One or more charts side by side, as vector drawings.</summary>
 /// <param name="Plots">The charts, drawn left to right with equal widths.</param>
 /// <param name="Height">Height in points.</param>
-public sealed record ChartRow(IReadOnlyList<Plot> Plots, float Height = 210) : PdfBlock;
+/// <param name="Slots">The row is divided into this many equal slots (at least one per plot), filled from the left.</param>
+public sealed record ChartRow(IReadOnlyList<Plot> Plots, float Height = 210, int Slots = 2) : PdfBlock;
 
 /// <summary>Vertical space.</summary>
 /// <param name="Height">Points.</param>

@@ -129,7 +129,7 @@ public static class PdfRenderer
         foreach (var rawLine in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
         {
             var current = "";
-            foreach (var word in rawLine.Split(' '))
+            foreach (var word in Words(rawLine))
             {
                 var candidate = current.Length == 0 ? word : current + " " + word;
                 if (font.MeasureText(candidate) <= width)
@@ -161,6 +161,25 @@ public static class PdfRenderer
         }
 
         return lines;
+    }
+
+    /// <summary>Splits on spaces but keeps a unit ("%", "pts", "h") with its number, so "96.1 %" never breaks.</summary>
+    private static List<string> Words(string line)
+    {
+        var words = new List<string>();
+        foreach (var token in line.Split(' '))
+        {
+            if (words.Count > 0 && token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h")
+            {
+                words[^1] += " " + token;
+            }
+            else
+            {
+                words.Add(token);
+            }
+        }
+
+        return words;
     }
 
     private static SKColor BadgeColor(Rag rag) => rag switch
@@ -292,10 +311,9 @@ public static class PdfRenderer
                 return;
             }
 
-            const float size = 8f;
-            const float lineHeight = size * 1.3f;
-            var totalWeight = table.Columns.Sum(c => c.Weight);
-            var widths = table.Columns.Select(c => _width * c.Weight / totalWeight).ToArray();
+            var size = table.FontSize;
+            var lineHeight = size * 1.3f;
+            var widths = ColumnWidths(table, size);
             var xs = new float[widths.Length];
             for (var i = 1; i < xs.Length; i++)
             {
@@ -388,6 +406,29 @@ public static class PdfRenderer
             _y += 8;
         }
 
+        /// <summary>Widths by weight, but never narrower than the column's longest header word (headers wrap only between words).</summary>
+        private float[] ColumnWidths(Table table, float size)
+        {
+            var minimum = table.Columns.Select(c => Words(c.Header).Max(w => Measure(w, size, bold: true)) + 2 * CellPadding + 1).ToArray();
+            var fixedColumns = new bool[table.Columns.Count];
+            while (true)
+            {
+                var freeWeight = table.Columns.Where((_, i) => !fixedColumns[i]).Sum(c => c.Weight);
+                var freeWidth = _width - minimum.Where((_, i) => fixedColumns[i]).Sum();
+                var widths = table.Columns.Select((c, i) => fixedColumns[i] ? minimum[i] : freeWidth * c.Weight / freeWeight).ToArray();
+                var tooNarrow = Enumerable.Range(0, widths.Length).Where(i => !fixedColumns[i] && widths[i] < minimum[i]).ToList();
+                if (tooNarrow.Count == 0 || tooNarrow.Count + fixedColumns.Count(f => f) == widths.Length)
+                {
+                    return widths;
+                }
+
+                foreach (var i in tooNarrow)
+                {
+                    fixedColumns[i] = true;
+                }
+            }
+        }
+
         private void PlaceCharts(ChartRow row)
         {
             if (row.Plots.Count == 0)
@@ -398,7 +439,8 @@ public static class PdfRenderer
             const float gap = 12f;
             var height = Math.Min(row.Height, _bottom - _top);
             Ensure(height);
-            var width = (_width - gap * (row.Plots.Count - 1)) / row.Plots.Count;
+            var slots = Math.Max(row.Slots, row.Plots.Count);
+            var width = (_width - gap * (slots - 1)) / slots;
             for (var i = 0; i < row.Plots.Count; i++)
             {
                 var plot = row.Plots[i];

@@ -56,7 +56,7 @@ public static class ConfigurationRecorder
             }
         }
 
-        return source.Provider.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return source.Provider.Keys.Where(k => !k.Contains(RecordingProvider.Probe, StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed class RecordingSource : IConfigurationSource
@@ -68,7 +68,13 @@ public static class ConfigurationRecorder
 
     private sealed class RecordingProvider : ConfigurationProvider
     {
+        public const string Probe = "riskops-probe";
+
         public ConcurrentBag<string> Keys { get; } = [];
+
+        // The binder walks an options class's properties only when its section has children: claim one everywhere.
+        public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
+            parentPath is null ? earlierKeys : earlierKeys.Append(Probe);
 
         public override bool TryGet(string key, out string? value)
         {

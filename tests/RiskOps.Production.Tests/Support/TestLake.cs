@@ -90,7 +90,7 @@ public sealed class TestLake : IDisposable
 
     /// <summary>The lake's data files (relative paths of every kind's Parquet files), sorted.</summary>
     public static List<string> DataFiles(string lake) =>
-        ["decisions", "reviews", "labels", "qa_audits", "sop_coverage"]
+        new[] { "decisions", "reviews", "labels", "qa_audits", "sop_coverage" }
             .Where(k => Directory.Exists(Path.Combine(lake, k)))
             .SelectMany(k => Directory.EnumerateFiles(Path.Combine(lake, k), "*.parquet", SearchOption.AllDirectories))
             .Select(p => Path.GetRelativePath(lake, p).Replace('\\', '/'))

@@ -38,11 +38,12 @@ public sealed class CalibrationPackLayoutTests
         Assert.Contains(ReportFormat.Percent(data.Current.Overall.Precision), text);
         Assert.Contains("87.1 %", text);
         Assert.Contains("new_device + vpn_ip", text);
-        Assert.Contains("C-000123, C-000456, C-000789", text);
+        Assert.Contains("C-000123", text);
+        Assert.Contains("C-000789", text);
         Assert.Contains("A — retrain", text);
         Assert.Contains("C — SOP update", text);
         Assert.Contains("KYC_AUDIT.sybil_ring_unhandled", text);
-        Assert.Contains("Precision fell from 96.2 % to 91.2 % (−5.0 pts) (amber).", text);
+        Assert.Contains("Precision fell from 96.2 % to 91.2 % (−5.0 pts) (red).", text);
         Assert.Contains("ATO moved most: precision 97.1 % → 87.1 % (−10.0 pts).", text);
     }
 

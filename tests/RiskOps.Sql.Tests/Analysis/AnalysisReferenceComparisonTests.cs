@@ -6,7 +6,7 @@ namespace RiskOps.Sql.Tests.Analysis;
 /// <summary>The SQL threshold sweep and clusters against <see cref="AnalysisReference"/> on random lakes.</summary>
 public sealed class AnalysisReferenceComparisonTests
 {
-    public static TheoryData<int, int> Lakes => new() { { 1, 400 }, { 2, 1500 }, { 3, 3000 } };
+    public static TheoryData<int, int> Lakes => new() { { 1, 1200 }, { 2, 2000 }, { 3, 3000 } };
 
     private static readonly MetricFilters[] FilterCases =
     [

@@ -26,8 +26,8 @@ internal static class Format
     public static string Num(double? value, int decimals = 3) =>
         value is { } v ? v.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : None;
 
-    /// <summary>A count.</summary>
-    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    /// <summary>A count (plain digits, so the CSV cell is a number).</summary>
+    public static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An instant in UTC: <c>2026-11-23 14:05 UTC</c>.</summary>
     public static string Instant(DateTimeOffset? value) =>

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Contract;
+using RiskOps.Etl.Jobs;
 using RiskOps.Etl.Lake;
 
 namespace RiskOps.Web.Jobs;
@@ -52,5 +53,5 @@ public sealed class CompactionSweepJob(IOptions<LakeOptions> lake, IBackgroundJo
     }
 
     private void EnqueueCompaction(RecordKind kind, DateOnly dt) =>
-        jobs.Enqueue<RiskOps.Etl.Jobs.CompactionJob>(JobQueues.Maintenance, j => j.RunAsync(kind, dt, CancellationToken.None));
+        jobs.Enqueue<CompactionJob>(JobQueues.Maintenance, j => j.RunAsync(kind, dt, CancellationToken.None));
 }

@@ -14,6 +14,8 @@ public static class ConfigurationCatalog
     public static IReadOnlyList<string> DirectKeys { get; } =
     [
         HangfireStorage.ConnectionStringKey,
+        // Read once while the web app is composed (the first admin's password, contract §3).
+        "Auth:AdminPassword",
         // Host settings read by ASP.NET Core / the generic host (ASPNETCORE_URLS, DOTNET_ENVIRONMENT, ...).
         "urls",
         "environment",

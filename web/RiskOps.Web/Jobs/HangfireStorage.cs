@@ -44,8 +44,7 @@ public static class HangfireStorage
             // Keeps a running job's fetch alive, so a short invisibility timeout only ever frees jobs of dead workers.
             UseSlidingInvisibilityTimeout = true,
             DistributedLockTimeout = TimeSpan.FromMinutes(1),
-            // Survive a database that is still starting (docker compose up) instead of crashing the worker.
-            EnableResilientStartup = true,
+            // Survive a database that is still starting (docker compose up) instead of crashing the worker (turns on resilient startup).
             StartupConnectionMaxRetries = 10,
         };
     }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RiskOps.Etl.Jobs;
 using RiskOps.Etl.Lake;
 using RiskOps.Etl.Sources.Postgres;
 
@@ -54,6 +55,7 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     private static void AddLake(IServiceCollection services)
     {
+        services.AddOptions<EtlOptions>().BindConfiguration(EtlOptions.SectionName);
         if (!services.Any(d => d.ServiceType == typeof(IngestPipeline)))
         {
             services.AddOptions<LakeOptions>().BindConfiguration(LakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
+using RiskOps.Etl.Jobs;
 using RiskOps.Etl.Sources.Postgres;
 
 namespace RiskOps.Web.Jobs;
@@ -38,11 +39,9 @@ public sealed class RecurringJobsRegistrar(
 
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         Register(LandingScanId, options.LandingScanCron, cron =>
-            manager.AddOrUpdate<RiskOps.Etl.Jobs.LandingScanJob>(LandingScanId, JobQueues.Ingest, j => j.RunAsync(CancellationToken.None), cron, utc));
+            manager.AddOrUpdate<LandingScanJob>(LandingScanId, JobQueues.Ingest, j => j.RunAsync(CancellationToken.None), cron, utc));
         Register(CompactionId, options.CompactionCron, cron =>
             manager.AddOrUpdate<CompactionSweepJob>(CompactionId, JobQueues.Maintenance, j => j.RunAsync(CancellationToken.None), cron, utc));
-        Register(RollupId, options.RollupCron, cron =>
-            manager.AddOrUpdate<RiskOps.Sql.Jobs.RollupJob>(RollupId, JobQueues.Maintenance, j => j.RunAsync(CancellationToken.None), cron, utc));
         var source = postgres.Value;
         Register(PostgresExtractId, string.IsNullOrWhiteSpace(source.ConnectionString) ? null : source.Cron, cron =>
             manager.AddOrUpdate<PostgresExtractJob>(PostgresExtractId, JobQueues.Ingest, j => j.RunAsync(CancellationToken.None), cron, utc));

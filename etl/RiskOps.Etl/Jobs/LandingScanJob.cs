@@ -1,0 +1,107 @@
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RiskOps.Etl.Lake;
+
+namespace RiskOps.Etl.Jobs;
+
+/// <summary>What one landing scan did.</summary>
+/// <param name="Processed">Files ingested (including no-op re-deliveries) and moved to <c>processed/</c>.</param>
+/// <param name="Failed">Unreadable files moved to <c>failed/</c> with a <c>.reason.txt</c>.</param>
+/// <param name="Results">The ingest result of each processed file.</param>
+public sealed record LandingScanResult(int Processed, int Failed, IReadOnlyList<IngestResult> Results);
+
+/// <summary>
+/// Lands every file dropped into the landing folder (<see cref="EtlOptions.LandingFolder"/>), then moves it to
+/// <c>landing/processed/</c>, or to <c>landing/failed/</c> with a <c>&lt;file&gt;.reason.txt</c> when it cannot be read.
+/// Files whose name starts with <c>.</c> or <c>_</c> or ends in <c>.tmp</c>/<c>.part</c> are still being written and are skipped:
+/// upload under such a name, then rename.
+/// </summary>
+public sealed class LandingScanJob
+{
+    private readonly IngestPipeline _pipeline;
+    private readonly EtlOptions _options;
+    private readonly ILogger<LandingScanJob> _logger;
+
+    /// <summary>Creates the job.</summary>
+    public LandingScanJob(IngestPipeline pipeline, IOptions<EtlOptions> options, ILogger<LandingScanJob> logger)
+    {
+        _pipeline = pipeline;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The landing folder this job scans.</summary>
+    public string LandingFolder => _options.ResolveLandingFolder(_pipeline.LakeRoot);
+
+    /// <summary>Scans the landing folder once.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
+    public async Task<LandingScanResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var landing = LandingFolder;
+        Directory.CreateDirectory(landing);
+        var processed = Path.Combine(landing, "processed");
+        var failed = Path.Combine(landing, "failed");
+        var results = new List<IngestResult>();
+        var failures = 0;
+        var files = Directory.EnumerateFiles(landing)
+            .Where(IsReady)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IngestResult result;
+            try
+            {
+                result = await _pipeline.IngestFileAsync(file, null, cancellationToken);
+            }
+            catch (UnreadableInputException ex)
+            {
+                failures++;
+                Directory.CreateDirectory(failed);
+                var target = FreeName(failed, Path.GetFileName(file), null);
+                File.Move(file, target);
+                await File.WriteAllTextAsync(target + ".reason.txt", ex.Message + Environment.NewLine, cancellationToken);
+                _logger.LogWarning("Landing file {File} cannot be read and was moved to {Target}: {Reason}", file, target, ex.Message);
+                continue;
+            }
+
+            results.Add(result);
+            Directory.CreateDirectory(processed);
+            File.Move(file, FreeName(processed, Path.GetFileName(file), result.BatchId));
+        }
+
+        return new LandingScanResult(results.Count, failures, results);
+    }
+
+    private static bool IsReady(string path)
+    {
+        var name = Path.GetFileName(path);
+        return !name.StartsWith('.') && !name.StartsWith('_')
+            && !name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
+            && !name.EndsWith(".part", StringComparison.OrdinalIgnoreCase)
+            && !name.EndsWith(".partial", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // A file of the same name delivered again (new content) must not overwrite the one kept before.
+    private static string FreeName(string folder, string name, string? batchId)
+    {
+        var target = Path.Combine(folder, name);
+        if (!File.Exists(target))
+        {
+            return target;
+        }
+
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var extension = Path.GetExtension(name);
+        for (var n = 1; ; n++)
+        {
+            var candidate = Path.Combine(folder, $"{stem}.{batchId ?? "failed"}{(n > 1 ? "-" + n : string.Empty)}{extension}");
+            if (!File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using RiskOps.Sql;
+using static RiskOps.Reports.Pdf.ReportFormat;
+
+namespace RiskOps.Reports.Pdf;
+
+/// <summary>A rendered pack: its figures, the PDF and the email summary.</summary>
+/// <param name="Data">The figures.</param>
+/// <param name="Pdf">The PDF bytes.</param>
+/// <param name="SummaryHtml">HTML summary (email body).</param>
+/// <param name="SummaryText">Plain-text summary (email alternative).</param>
+public sealed record RenderedPack(PackData Data, byte[] Pdf, string SummaryHtml, string SummaryText);
+
+/// <summary>
+/// The one renderer of calibration packs: <c>riskops report</c>, the subscription job and the web "generate now" all
+/// call it, so a pack looks the same whichever way it was asked for.
+/// </summary>
+public sealed class PackRenderer(TimeProvider time)
+{
+    /// <summary>Loads the figures from the lake's warehouse and renders the pack.</summary>
+    public RenderedPack Render(string lakeRoot, PackRequest request)
+    {
+        using var warehouse = Warehouse.Open(lakeRoot);
+        return Render(warehouse, request);
+    }
+
+    /// <summary>Renders the pack from an open warehouse.</summary>
+    public RenderedPack Render(Warehouse warehouse, PackRequest request)
+    {
+        var data = PackData.Load(warehouse, request, time.GetUtcNow());
+        return Render(data);
+    }
+
+    /// <summary>Renders the pack from figures already loaded.</summary>
+    public static RenderedPack Render(PackData data) =>
+        new(data, CalibrationPack.Render(data), PackSummary.Html(data), PackSummary.Text(data));
+}
+
+/// <summary>The email body: header facts, KPI status and "what changed", in HTML and plain text.</summary>
+public static class PackSummary
+{
+    /// <summary>HTML summary (inline styles only: mail clients drop style sheets).</summary>
+    public static string Html(PackData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#212121\">");
+        html.Append("<h2 style=\"margin:0 0 8px\">").Append(Enc(CalibrationPack.Title(data))).Append("</h2>");
+        foreach (var line in CalibrationPack.HeaderLines(data))
+        {
+            html.Append("<div style=\"color:#616161;font-size:12px\">").Append(Enc(line)).Append("</div>");
+        }
+
+        html.Append("<table style=\"border-collapse:collapse;margin:12px 0\"><tr>");
+        foreach (var header in new[] { "KPI", "This week", "Target", "Last week", "Change", "Status" })
+        {
+            html.Append("<th style=\"text-align:left;padding:4px 8px;background:#eceff1\">").Append(header).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        foreach (var kpi in CalibrationPack.Kpis(data))
+        {
+            var (color, label) = kpi.Status switch
+            {
+                Rag.Green => ("#2e7d32", "GREEN"),
+                Rag.Amber => ("#ef8f00", "AMBER"),
+                Rag.Red => ("#c62828", "RED"),
+                _ => ("#90a4ae", kpi.Target is null ? "no target" : NotAvailable),
+            };
+            html.Append("<tr><td style=\"padding:4px 8px\">").Append(Enc(kpi.Name))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Show(kpi.Current)))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Target?.Text ?? "—"))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Show(kpi.Previous)))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Change))
+                .Append("</td><td style=\"padding:4px 8px\"><span style=\"background:").Append(color)
+                .Append(";color:#fff;border-radius:3px;padding:1px 6px;font-weight:bold\">").Append(Enc(label)).Append("</span></td></tr>");
+        }
+
+        html.Append("</table><h3 style=\"margin:8px 0 4px\">What changed</h3><ul>");
+        foreach (var line in CalibrationPack.WhatChanged(data))
+        {
+            html.Append("<li>").Append(Enc(line)).Append("</li>");
+        }
+
+        html.Append("</ul><p style=\"color:#616161;font-size:12px\">The full calibration pack is attached as PDF.</p></body></html>");
+        return html.ToString();
+    }
+
+    /// <summary>Plain-text summary.</summary>
+    public static string Text(PackData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var text = new StringBuilder();
+        text.AppendLine(CalibrationPack.Title(data));
+        foreach (var line in CalibrationPack.HeaderLines(data))
+        {
+            text.AppendLine(line);
+        }
+
+        text.AppendLine();
+        foreach (var kpi in CalibrationPack.Kpis(data))
+        {
+            text.Append("- ").Append(kpi.Name).Append(": ").Append(kpi.Show(kpi.Current))
+                .Append(" (target ").Append(kpi.Target?.Text ?? "none").Append(", last week ").Append(kpi.Show(kpi.Previous))
+                .Append(", ").Append(kpi.Change).Append(") ").AppendLine(kpi.Status == Rag.None ? "" : kpi.Status.ToString().ToUpperInvariant());
+        }
+
+        text.AppendLine().AppendLine("What changed:");
+        foreach (var line in CalibrationPack.WhatChanged(data))
+        {
+            text.Append("- ").AppendLine(line);
+        }
+
+        return text.AppendLine().AppendLine("The full calibration pack is attached as PDF.").ToString();
+    }
+
+    private static string Enc(string text) => WebUtility.HtmlEncode(text);
+}

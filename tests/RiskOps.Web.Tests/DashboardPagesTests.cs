@@ -1,0 +1,231 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using RiskOps.Sql;
+using RiskOps.Sql.Model;
+using RiskOps.Web.Dashboard;
+
+namespace RiskOps.Web.Tests;
+
+[Collection(WebCollection.Name)]
+public sealed partial class DashboardPagesTests(WebAppFixture app)
+{
+    private const string AsOf = "as_of=2026-11-16T00:00:00Z";
+
+    public static TheoryData<string, string> Pages => new()
+    {
+        { "/", "Overview" },
+        { "/model", "Model quality" },
+        { "/calibration", "Calibration &amp; thresholds" },
+        { "/clusters", "FP/FN patterns" },
+        { "/sla", "SLA" },
+        { "/bpo", "BPO quality" },
+        { "/sop", "SOP coverage" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Page_Lead_RendersTitleTablesAndCharts(string path, string title)
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync($"{path}?{AsOf}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<h1>{title}</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<table>", html, StringComparison.Ordinal);
+        Assert.Contains("data:image/svg+xml;base64,", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DataPage_DataRole_ShowsLakeQuarantineAndJobs()
+    {
+        var client = await app.LoginAsync("dana");
+
+        var html = await client.GetStringAsync($"/data?{AsOf}");
+
+        Assert.Contains("Lake freshness", html, StringComparison.Ordinal);
+        var lake = CsvText.Parse(await client.GetStringAsync($"/export/data/lake.csv?{AsOf}"));
+        Assert.Equal(["decisions", "reviews", "labels", "qa_audits", "sop_coverage"], lake.Skip(1).Select(r => r[0]));
+        Assert.All(lake.Skip(1), r => Assert.True(long.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture) > 0));
+
+        // The demo's deliberately broken records are listed with their reasons.
+        Assert.DoesNotContain("Nothing in quarantine.", html, StringComparison.Ordinal);
+        Assert.Contains("Recurring jobs", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("week=2026-47", "week '2026-47' is not an ISO week")]
+    [InlineData("week=2026-W54", "week '2026-W54' is not an ISO week")]
+    [InlineData("from=2026-11-10&to=2026-11-01", "is after")]
+    [InlineData("from=yesterday", "from 'yesterday' is not a date")]
+    [InlineData("as_of=soon", "as_of 'soon' is not a timestamp")]
+    [InlineData("case_type=NOT_A_TYPE", "NOT_A_TYPE")]
+    public async Task Page_InvalidFilter_Returns400WithMessage(string query, string message)
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync("/model?" + query);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Invalid filter", html, StringComparison.Ordinal);
+        Assert.Contains(message, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownPage_Returns404()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync("/no-such-page");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Overview_Figures_EqualWarehouseForSameFilters()
+    {
+        var filters = new MetricFilters { CaseTypes = ["ATO"] };
+        MetricsReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetMetrics(filters, WarehouseAsOf);
+        }
+
+        var client = await app.LoginAsync("dana");
+        var csv = await client.GetStringAsync($"/export/overview/by_case_type.csv?case_type=ATO&{AsOf}");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/?case_type=ATO&{AsOf}"));
+
+        var rows = CsvText.Parse(csv);
+        Assert.Equal(["case_type", "decisions", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "sop_coverage"], rows[0]);
+        var ato = rows.Single(r => r[0] == "ATO");
+        var slice = expected.ByCaseType.Single(m => m.CaseType == "ATO");
+        Assert.True(slice.Decisions > 0);
+        Assert.Equal(Format.Count(slice.Decisions), ato[1]);
+        Assert.Equal(Format.Pct(slice.Precision), ato[2]);
+        Assert.Equal(Format.Pct(slice.Recall), ato[3]);
+        Assert.Equal(Format.Pct(slice.AutomationRate), ato[4]);
+        Assert.Equal(Format.Pct(slice.SlaCompliance), ato[5]);
+
+        // The cards show the latest week's figures.
+        var week = expected.ByWeek[^1];
+        Assert.Contains($"This week = {week.Week}", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"value\">{Format.Pct(week.Precision)}</div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"value\">{Format.Pct(week.Recall)}</div>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelPage_ConfusionCounts_EqualWarehouse()
+    {
+        MetricsReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetMetrics(MetricFilters.None, WarehouseAsOf);
+        }
+
+        var client = await app.LoginAsync("dana");
+        var csv = await client.GetStringAsync($"/export/model/by_case_type.csv?{AsOf}");
+
+        var all = CsvText.Parse(csv).Single(r => r[0] == "all");
+        Assert.True(expected.Overall.Tp + expected.Overall.Fp + expected.Overall.Tn + expected.Overall.Fn > 0);
+        Assert.Equal([expected.Overall.Tp, expected.Overall.Fp, expected.Overall.Tn, expected.Overall.Fn], all[1..5].Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task CalibrationPage_Recommendations_EqualWarehouseThresholds()
+    {
+        ThresholdReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetThresholds(MetricFilters.None);
+        }
+
+        var client = await app.LoginAsync("dana");
+        var csv = await client.GetStringAsync($"/export/calibration/recommendations.csv?{AsOf}");
+
+        var rows = CsvText.Parse(csv).Skip(1).ToList();
+        Assert.Equal(expected.ByCaseType.Count, rows.Count);
+        foreach (var sweep in expected.ByCaseType)
+        {
+            Assert.Equal(Format.Num(sweep.RecommendedThreshold, 2), rows.Single(r => r[0] == sweep.CaseType)[2]);
+        }
+    }
+
+    [Fact]
+    public async Task ClustersPage_DrillDown_ShowsExamplesAndTrend()
+    {
+        ClusterReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetClusters(MetricFilters.None);
+        }
+
+        Assert.NotEmpty(expected.Clusters);
+        var client = await app.LoginAsync("lena");
+        var list = await client.GetStringAsync($"/clusters?{AsOf}");
+        var link = WebUtility.HtmlDecode(ClusterLink().Match(list).Groups[1].Value);
+        Assert.StartsWith("/cluster?", link, StringComparison.Ordinal);
+
+        var detail = await client.GetAsync(link);
+        var html = WebUtility.HtmlDecode(await detail.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
+        var first = expected.Clusters[0];
+        Assert.Contains($"{first.CaseType} {first.Label}: {string.Join(" + ", first.Signals)}", html, StringComparison.Ordinal);
+        Assert.Contains("Example cases", html, StringComparison.Ordinal);
+        Assert.Contains(first.ExampleCaseIds[0], html, StringComparison.Ordinal);
+        Assert.Contains("Error cases per week", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterDetail_UnknownCluster_Returns404()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync($"/cluster?cluster=ATO%7CFP%7Cno_such_signal&{AsOf}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CsvExport_DataRole_ReturnsAttachmentWithHeader()
+    {
+        var client = await app.LoginAsync("dana");
+
+        var response = await client.GetAsync($"/export/sla/by_case_type.csv?{AsOf}");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("sla-by_case_type.csv", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+        Assert.StartsWith("case_type,manual_cases,resolved,open,sla_compliance,p50_hours,p90_hours", text, StringComparison.Ordinal);
+        Assert.True(CsvText.Parse(text).Count > 2);
+    }
+
+    [Fact]
+    public async Task CsvExport_UnknownTable_Returns404()
+    {
+        var client = await app.LoginAsync("dana");
+
+        var response = await client.GetAsync($"/export/sla/nope.csv?{AsOf}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Filters_StayInNavigationLinks()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var html = await client.GetStringAsync($"/sla?case_type=ATO&{AsOf}");
+
+        Assert.Contains("href=\"/model?case_type=ATO&amp;as_of=2026-11-16T00%3A00%3A00Z\"", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"ATO\" selected=\"selected\">ATO</option>", html, StringComparison.Ordinal);
+    }
+
+    private static DateTimeOffset WarehouseAsOf => WebAppFixture.AsOf;
+
+    [GeneratedRegex("<a href=\"(/cluster\\?[^\"]+)\"")]
+    private static partial Regex ClusterLink();
+}
