@@ -17,7 +17,7 @@ public sealed partial class Warehouse : IDisposable
     internal static readonly IReadOnlyList<string> ViewNames =
     [
         "macros", "raw_decisions", "raw_reviews", "raw_labels", "raw_qa_audits", "raw_sop_coverage", "quarantine",
-        "decisions", "reviews", "labels", "label_history", "qa_audits", "sop_coverage", "cases",
+        "decisions", "reviews", "labels", "label_history", "qa_audits", "sop_coverage", "cases", "case_audits",
     ];
 
     /// <summary>The lake folders the raw views read.</summary>
@@ -182,6 +182,14 @@ public sealed partial class Warehouse : IDisposable
         var parameters = FilterParameters(filters);
         try
         {
+            var rollup = UseRollups ? FreshRollup() : null;
+            LastScopeFromRollup = rollup is not null;
+            Execute(rollup is null
+                ? "create or replace temp view case_source as select * from cases"
+                : $"create or replace temp view case_source as select * from read_parquet('{Quote(Path.Combine(rollup, "cases.parquet"))}')");
+            Execute(rollup is null
+                ? "create or replace temp view audit_source as select * from case_audits"
+                : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
             Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
             Execute($"create or replace temp view scope_slices as {SqlScripts.Get("scope_slices")}");
             Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
@@ -189,7 +197,8 @@ public sealed partial class Warehouse : IDisposable
         }
         finally
         {
-            Execute("drop view if exists scope_slices; drop table if exists scope_audits; drop table if exists scope");
+            Execute("drop view if exists scope_slices; drop table if exists scope_audits; drop table if exists scope; "
+                + "drop view if exists case_source; drop view if exists audit_source");
         }
     }
 
@@ -287,9 +296,11 @@ public sealed partial class Warehouse : IDisposable
             sql = sql.Replace($"read_parquet('{{{{lake}}}}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)", "typed", StringComparison.Ordinal);
         }
 
-        var root = LakeRoot.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
-        return sql.Replace("{{lake}}", root, StringComparison.Ordinal);
+        return sql.Replace("{{lake}}", Quote(LakeRoot), StringComparison.Ordinal);
     }
+
+    /// <summary>A path as the inside of a SQL string literal (forward slashes, quotes doubled).</summary>
+    internal static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
 
     private static void ValidateWeek(string week)
     {

@@ -38,7 +38,7 @@ public sealed class WorkerHostTests(PostgresFixture postgres)
         using var lake = new TestLake("kill");
         var hangfire = await postgres.CreateDatabaseAsync("hf_kill");
         var board = new JobBoard(hangfire);
-        var files = lake.WriteDecisionFiles(files: 6, rowsPerFile: 30_000);
+        var files = lake.WriteDecisionFiles(files: 4, rowsPerFile: 12_000);
         var jobs = board.EnqueueIngest(files);
 
         var environment = WorkerProcess.Environment(hangfire, workerCount: 1);
@@ -73,17 +73,17 @@ public sealed class WorkerHostTests(PostgresFixture postgres)
         using var lake = new TestLake("pgrestart");
         var hangfire = await postgres.CreateDatabaseAsync("hf_restart");
         var board = new JobBoard(hangfire);
-        var files = lake.WriteDecisionFiles(files: 16, rowsPerFile: 3_000);
+        var files = lake.WriteDecisionFiles(files: 10, rowsPerFile: 2_000);
         var jobs = board.EnqueueIngest(files);
 
         await using var worker = WorkerProcess.Start(lake.Lake, WorkerProcess.Environment(hangfire, workerCount: 2));
         await WaitForProcessingJobAsync(board, jobs, worker);
-        await postgres.RestartAsync(TimeSpan.FromSeconds(2));
+        await postgres.RestartAsync(TimeSpan.FromSeconds(1));
         await board.WaitAllSucceededAsync(jobs, DrainTimeout, () => worker.Output);
 
         Assert.True(worker.IsRunning, "the worker should survive the database restart");
         var counts = TestLake.Query($"select count(*), count(distinct case_id) from {TestLake.Scan(lake.Lake, "decisions")}").Single();
-        Assert.Equal(["48000", "48000"], counts);
+        Assert.Equal(["20000", "20000"], counts);
     }
 
     private static async Task<string> WaitForProcessingJobAsync(JobBoard board, IReadOnlyCollection<string> jobs, WorkerProcess worker)

@@ -9,7 +9,7 @@ namespace RiskOps.Sql.Tests;
 /// </summary>
 public sealed class ReferenceModelComparisonTests
 {
-    public static TheoryData<int, int> Lakes => new() { { 1, 40 }, { 2, 250 }, { 3, 900 }, { 7, 3 } };
+    public static TheoryData<int, int> Lakes => new() { { 1, 40 }, { 2, 250 }, { 3, 700 }, { 7, 3 } };
 
     [Theory]
     [MemberData(nameof(Lakes))]
@@ -33,7 +33,9 @@ public sealed class ReferenceModelComparisonTests
         ];
         foreach (var filter in filters)
         {
-            foreach (var asOf in new[] { RandomLake.AsOf, LakeRow.Epoch.AddDays(10).AddHours(3) })
+            // A second as-of (in the middle of the data) on the unfiltered run ages open cases differently.
+            var asOfs = filter == MetricFilters.None ? new[] { RandomLake.AsOf, LakeRow.Epoch.AddDays(10).AddHours(3) } : [RandomLake.AsOf];
+            foreach (var asOf in asOfs)
             {
                 var actual = warehouse.GetMetrics(filter, asOf);
                 var (overall, byType) = reference.Compute(filter, asOf);

@@ -29,12 +29,16 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         var client = await app.LoginAsync("lena");
 
         var response = await client.GetAsync($"{path}?{AsOf}");
-        var html = await response.Content.ReadAsStringAsync();
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Artifacts.Save((path.Trim('/') is { Length: > 0 } name ? name : "overview") + ".html", html);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains($"<h1>{title}</h1>", html, StringComparison.Ordinal);
+        Assert.Contains($"<h1>{WebUtility.HtmlDecode(title)}</h1>", html, StringComparison.Ordinal);
         Assert.Contains("<table>", html, StringComparison.Ordinal);
-        Assert.Contains("data:image/svg+xml;base64,", html, StringComparison.Ordinal);
+        if (path is not "/sop" and not "/clusters")
+        {
+            Assert.Contains("data:image/svg+xml;base64,", html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -56,11 +56,6 @@ public sealed partial class WebAppFixture : IAsyncLifetime
         return new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
             builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings));
         });
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Hangfire;
+using Microsoft.Extensions.Configuration;
 using Hangfire.States;
 using Npgsql;
 using RiskOps.Etl.Contract;
@@ -68,7 +69,7 @@ public static class DrainBenchmark
 
     private static async Task<TimeSpan> DirectAsync(string lake, IReadOnlyList<string> deliveries)
     {
-        var pipeline = IngestPipeline.Create(lake, new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var pipeline = IngestPipeline.Create(lake, new ConfigurationBuilder()
             .AddInMemoryCollection([new("Lake:HashKey", HashKey)]).Build());
         var clock = Stopwatch.StartNew();
         foreach (var file in deliveries)

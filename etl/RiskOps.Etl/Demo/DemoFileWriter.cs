@@ -102,7 +102,7 @@ public static class DemoFileWriter
     };
 
     /// <summary>ISO-8601 in UTC with a <c>Z</c>; fractions only when present.</summary>
-    internal static string FormatTimestamp(DateTimeOffset t)
+    public static string FormatTimestamp(DateTimeOffset t)
     {
         var utc = t.UtcDateTime;
         return utc.Ticks % TimeSpan.TicksPerSecond == 0

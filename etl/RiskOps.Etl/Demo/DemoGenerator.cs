@@ -19,7 +19,7 @@ public sealed record DemoOptions(int Cases = 20000, int Seed = 42, int Weeks = 8
 /// <param name="From">Start of the span (inclusive).</param>
 /// <param name="To">End of the span (the as-of instant).</param>
 /// <param name="PlantedPatterns">Descriptions of the planted patterns (see <see cref="DemoScenario"/>).</param>
-/// <param name="Quarantined">Records the pipeline sent to quarantine (with <see cref="DemoOptions.WithBadRecords"/>: the broken ones).</param>
+/// <param name="Quarantined">Records this run sent to quarantine (with <see cref="DemoOptions.WithBadRecords"/>: the broken ones; 0 on a re-run).</param>
 /// <param name="Batches">The ingest results, one per landed chunk.</param>
 /// <param name="Elapsed">Wall time of generation and landing.</param>
 public sealed record DemoSummary(
@@ -34,11 +34,11 @@ public sealed record DemoSummary(
     /// <summary>Valid rows over all kinds.</summary>
     public long TotalRows => RowsPerKind.Values.Sum();
 
-    /// <summary>Rows the lake already held (a re-run of the same demo lands nothing new).</summary>
-    public long Duplicates => Batches.Sum(b => b.Duplicates);
+    /// <summary>Valid rows the lake already held: whole batches landed before (a re-run of the same demo) plus single duplicates.</summary>
+    public long Duplicates => Batches.Sum(b => b.AlreadyIngested ? b.Landed + b.Duplicates : b.Duplicates);
 
     /// <summary>Rows this run newly landed.</summary>
-    public long Landed => Batches.Sum(b => b.Landed);
+    public long Landed => Batches.Where(b => !b.AlreadyIngested).Sum(b => b.Landed);
 }
 
 /// <summary>Generates realistic demo data with known patterns (<see cref="DemoScenario"/>) and lands it through the <see cref="IngestPipeline"/>.</summary>
@@ -134,10 +134,13 @@ public static class DemoGenerator
                     : string.Create(CultureInfo.InvariantCulture, $"{keyPrefix}:{chunk.Kind.LakeName()}:{chunk.Number}");
                 var result = await pipeline.IngestRowsAsync(chunk.Kind, chunk.Rows, source, batchKey, ct);
                 results.Add(result);
-                quarantined += result.Quarantined;
+                quarantined += result.AlreadyIngested ? 0 : result.Quarantined;
                 var what = chunk.Bad ? "broken records" : string.Create(CultureInfo.InvariantCulture, $"chunk {chunk.Number}");
-                progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                    $"{chunk.Kind.LakeName()} {what}: {chunk.Rows.Count:N0} rows → landed {result.Landed:N0}, duplicates {result.Duplicates:N0}, quarantined {result.Quarantined:N0}{(result.AlreadyIngested ? " (already ingested)" : string.Empty)} ({stopwatch.Elapsed.TotalSeconds:F1} s)"));
+                progress?.Report(result.AlreadyIngested
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"{chunk.Kind.LakeName()} {what}: {chunk.Rows.Count:N0} rows already ingested as batch {result.BatchId} ({stopwatch.Elapsed.TotalSeconds:F1} s)")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"{chunk.Kind.LakeName()} {what}: {chunk.Rows.Count:N0} rows → landed {result.Landed:N0}, duplicates {result.Duplicates:N0}, quarantined {result.Quarantined:N0} ({stopwatch.Elapsed.TotalSeconds:F1} s)"));
             }
         }
         catch

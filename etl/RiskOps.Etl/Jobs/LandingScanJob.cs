@@ -66,6 +66,12 @@ public sealed class LandingScanJob
                 _logger.LogWarning("Landing file {File} cannot be read and was moved to {Target}: {Reason}", file, target, ex.Message);
                 continue;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not the file's fault (a busy batch, a full disk...): leave it where it is for the next scan.
+                _logger.LogError(ex, "Landing file {File} could not be ingested now; it stays for the next scan", file);
+                continue;
+            }
 
             results.Add(result);
             Directory.CreateDirectory(processed);

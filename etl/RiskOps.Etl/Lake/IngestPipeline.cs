@@ -128,7 +128,7 @@ public sealed class IngestPipeline
         {
             throw new UnreadableInputException($"{Path.GetFileName(full)}: {ex.Message}", ex.InnerException);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException)
+        catch (IOException ex) when (ex is not FileNotFoundException and not BatchInProgressException)
         {
             throw new UnreadableInputException($"{Path.GetFileName(full)}: cannot be read ({ex.Message})", ex);
         }
@@ -244,8 +244,7 @@ public sealed class IngestPipeline
         Directory.CreateDirectory(lake);
         StagingLock.CleanAbandoned(Path.Combine(lake, LakeLayout.StagingFolder), _logger);
         var staging = Path.Combine(lake, LakeLayout.StagingFolder, batchId);
-        TryDeleteDirectory(staging);
-        var lockHandle = StagingLock.Acquire(staging);
+        var lockHandle = StagingLock.AcquireFresh(staging, batchId);
 
         var ingestedAt = _time.GetUtcNow();
         var ingestedUtc = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);

@@ -10,6 +10,31 @@ internal static class StagingLock
 {
     private const string LockName = ".lock";
 
+    /// <summary>
+    /// Takes over a batch's staging folder: a leftover of a dead run is removed; a folder locked by a live run means the
+    /// same batch is being ingested right now, which is refused rather than raced.
+    /// </summary>
+    public static IDisposable AcquireFresh(string directory, string batchId)
+    {
+        if (Directory.Exists(directory))
+        {
+            try
+            {
+                using (new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+            }
+            catch (IOException ex)
+            {
+                throw new BatchInProgressException($"batch {batchId} is being ingested by another run right now; retry when it has finished", ex);
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return Acquire(directory);
+    }
+
     public static IDisposable Acquire(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -45,3 +70,6 @@ internal static class StagingLock
         }
     }
 }
+
+/// <summary>The same batch is being ingested by another run at this moment; retry later (nothing was written).</summary>
+public sealed class BatchInProgressException(string message, Exception? inner = null) : IOException(message, inner);

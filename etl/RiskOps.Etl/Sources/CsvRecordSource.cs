@@ -96,16 +96,16 @@ internal sealed class CsvRecordSource : IRecordSource
             {
                 record.Error = $"the row has {cells.Count} columns, the header has {_header.Length}";
             }
-            else
+
+            // Filled even for a malformed row, so the quarantine can still find (and hash) its user id.
+            var width = Math.Min(cells.Count, _header.Length);
+            for (var c = 0; c < width; c++)
             {
-                for (var c = 0; c < cells.Count; c++)
+                var field = _fieldOfColumn[c];
+                if (field >= 0)
                 {
-                    var field = _fieldOfColumn[c];
-                    if (field >= 0)
-                    {
-                        var cell = cells[c];
-                        record.Values[field] = cell.Length == 0 ? null : cell;
-                    }
+                    var cell = cells[c];
+                    record.Values[field] = cell.Length == 0 ? null : cell;
                 }
             }
 

@@ -44,10 +44,7 @@ internal sealed partial class RecordValidator
             output[i] = Convert(fields[i], record.Values[i], errors);
         }
 
-        if (errors.Count == 0)
-        {
-            CheckRules(output, errors);
-        }
+        CheckRules(output, errors);
 
         if (errors.Count > 0)
         {
@@ -119,8 +116,7 @@ internal sealed partial class RecordValidator
             case RecordKind.Decisions:
                 CheckRange(v, "confidence", 0, 1, errors);
                 CheckRange(v, "threshold", 0, 1, errors);
-                var priority = (int)v[_schema.IndexOf("priority")]!;
-                if (priority is < 0 or > 100)
+                if (v[_schema.IndexOf("priority")] is int priority && priority is < 0 or > 100)
                 {
                     errors.Add($"priority: {priority} is outside 0..100");
                 }
@@ -132,7 +128,7 @@ internal sealed partial class RecordValidator
                     errors.Add("vendor: required when reviewer_org is BPO");
                 }
 
-                if (v[_schema.IndexOf("resolved_at")] is DateTime resolved && resolved < (DateTime)v[_schema.IndexOf("assigned_at")]!)
+                if (v[_schema.IndexOf("resolved_at")] is DateTime resolved && v[_schema.IndexOf("assigned_at")] is DateTime assigned && resolved < assigned)
                 {
                     errors.Add("resolved_at: is before assigned_at");
                 }
@@ -158,8 +154,7 @@ internal sealed partial class RecordValidator
 
     private void CheckRange(object?[] v, string name, double min, double max, List<string> errors)
     {
-        var value = (double)v[_schema.IndexOf(name)]!;
-        if (value < min || value > max)
+        if (v[_schema.IndexOf(name)] is double value && (value < min || value > max))
         {
             errors.Add($"{name}: {Format(value)} is outside {Format(min)}..{Format(max)}");
         }

@@ -54,12 +54,12 @@ public sealed partial class ReportArchive
         WriteIndented = false,
     };
 
-    /// <summary>Opens the archive of the lake at <paramref name="lakeRoot"/>.</summary>
-    public ReportArchive(string lakeRoot)
+    /// <summary>Opens the archive of the lake at <paramref name="lakeRoot"/> (<c>&lt;lake&gt;/_reports</c>, or <paramref name="archiveRoot"/> when given).</summary>
+    public ReportArchive(string lakeRoot, string? archiveRoot = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lakeRoot);
         LakeRoot = Path.GetFullPath(lakeRoot);
-        Root = Path.Combine(LakeRoot, FolderName);
+        Root = Path.GetFullPath(archiveRoot ?? Path.Combine(LakeRoot, FolderName));
     }
 
     /// <summary>The lake the archive belongs to.</summary>

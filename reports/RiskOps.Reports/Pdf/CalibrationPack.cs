@@ -362,18 +362,30 @@ public static class CalibrationPack
             "No FP/FN cluster reaches the minimum support of 5 cases in this week."));
         blocks.Add(new Table(
             [
-                new TableColumn("#", 0.4f, CellAlign.Right), new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.7f),
-                new TableColumn("Signals", 2.4f), new TableColumn("Errors / cases", 1.3f, CellAlign.Right), new TableColumn("Excess", 0.9f, CellAlign.Right),
-                new TableColumn("Lift", 0.7f, CellAlign.Right), new TableColumn("Root cause", 2.4f), new TableColumn("Route", 1.6f),
-                new TableColumn("Example case ids", 2.6f),
+                new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
+                new TableColumn("Signals", 2.6f), new TableColumn("Errors / cases", 1.3f, CellAlign.Right), new TableColumn("Excess", 0.9f, CellAlign.Right),
+                new TableColumn("Lift", 0.7f, CellAlign.Right), new TableColumn("Root cause", 0.9f), new TableColumn("Route", 1.5f),
             ],
             clusters.Select(c => (IReadOnlyList<TableCell>)
             [
-                c.Rank.ToString(CultureInfo.InvariantCulture), c.CaseType, c.Label, SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
-                Number(c.ExcessErrors, 1), Number(c.Lift, 2), $"{c.RootCauseType ?? NotAvailable} {c.RootCauseCode}".Trim(), RouteText(c),
-                string.Join(", ", c.ExampleCaseIds),
+                c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
+                Number(c.ExcessErrors, 1), Number(c.Lift, 2), c.RootCauseType ?? NotAvailable, RouteText(c),
             ]).ToList(),
             "No FP/FN cluster reaches the minimum support of 5 cases in this week."));
+        if (clusters.Count > 0)
+        {
+            blocks.Add(new Heading("Root causes and example cases", 2));
+            blocks.Add(new Table(
+                [
+                    new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
+                    new TableColumn("Root cause code", 3f), new TableColumn("Example case ids", 4.5f),
+                ],
+                clusters.Select(c => (IReadOnlyList<TableCell>)
+                [
+                    c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), c.RootCauseCode ?? NotAvailable, string.Join(", ", c.ExampleCaseIds),
+                ]).ToList()));
+        }
+
         var top = clusters.OrderByDescending(c => c.ExcessErrors).Take(4).ToList();
         for (var i = 0; i < top.Count; i += 2)
         {

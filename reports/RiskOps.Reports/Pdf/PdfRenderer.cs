@@ -409,7 +409,16 @@ public static class PdfRenderer
         /// <summary>Widths by weight, but never narrower than the column's longest header word (headers wrap only between words).</summary>
         private float[] ColumnWidths(Table table, float size)
         {
-            var minimum = table.Columns.Select(c => Words(c.Header).Max(w => Measure(w, size, bold: true)) + 2 * CellPadding + 1).ToArray();
+            // A column is never narrower than its longest header word, nor than its longest cell word up to a cap
+            // (identifiers like WITHDRAWAL_ANOMALY must not break; only very long ones do).
+            var cap = _width * 0.3f;
+            var minimum = table.Columns.Select((c, i) =>
+            {
+                var header = Words(c.Header).Max(w => Measure(w, size, bold: true));
+                var cells = table.Rows.Where(r => i < r.Count).SelectMany(r => Words(r[i].Text).Select(w => Measure(w, size, r[i].Badge != Rag.None) + (r[i].Badge != Rag.None ? 5 : 0)))
+                    .DefaultIfEmpty(0).Max();
+                return Math.Max(header, Math.Min(cells, cap)) + 2 * CellPadding + 1;
+            }).ToArray();
             var fixedColumns = new bool[table.Columns.Count];
             while (true)
             {

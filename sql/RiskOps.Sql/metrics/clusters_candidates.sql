@@ -7,25 +7,41 @@ with scoped as (
     from scope
     where labeled
 ),
-labeled as (
-    -- A surrogate integer per case keeps the self-joins below on a cheap key.
-    select row_number() over () as rid, case_type, label, signals
-    from scoped
-),
 totals as (
     select
         case_type,
         count(*) as labeled_cases,
         count(*) filter (where label = 'FP') as fp_cases,
         count(*) filter (where label = 'FN') as fn_cases
-    from labeled
+    from scoped
     group by case_type
 ),
+signal_sets as (
+    -- Cases with the same signal set count alike, so subsets are enumerated once per distinct set (a few thousand in
+    -- practice) with the set's case and error counts as weights. Signals are deduplicated per case (list_distinct also
+    -- drops nulls) and empty entries are not signals; a surrogate integer per set keeps the self-joins on a cheap key.
+    select
+        row_number() over () as sid,
+        case_type,
+        cases,
+        fp,
+        fn,
+        signals
+    from (
+        select
+            case_type,
+            list_sort(list_filter(list_distinct(signals), s -> s <> '')) as signals,
+            count(*) as cases,
+            count(*) filter (where label = 'FP') as fp,
+            count(*) filter (where label = 'FN') as fn
+        from scoped
+        where len(list_filter(signals, s -> s <> '')) > 0
+        group by all
+    )
+),
 elements as (
-    -- Signals are deduplicated per case (distinct), and empty or null entries are not signals.
-    select distinct rid, case_type, label, signal
-    from (select rid, case_type, label, unnest(signals) as signal from labeled)
-    where signal is not null and signal <> ''
+    select sid, case_type, unnest(signals) as signal
+    from signal_sets
 ),
 vocabulary as (
     -- Each signal gets an id per case type in ordinal (byte) order, so a set's ids ascending are its sorted signals and a
@@ -33,34 +49,38 @@ vocabulary as (
     select case_type, signal, dense_rank() over (partition by case_type order by signal)::BIGINT as id
     from (select distinct case_type, signal from elements)
 ),
-e as (
-    select x.rid, x.case_type, x.label, v.id
+e as materialized (
+    select x.sid, x.case_type, v.id
     from elements x
     join vocabulary v on v.case_type = x.case_type and v.signal = x.signal
 ),
+pairs as materialized (
+    select a.sid, a.case_type, a.id as first, b.id as second
+    from e a
+    join e b on b.sid = a.sid and b.id > a.id
+),
 subsets as (
-    select case_type, label, 1 as size, id as key
+    select sid, case_type, 1 as size, id as key
     from e
     union all
-    select a.case_type, a.label, 2, a.id * 2097152 + b.id
-    from e a
-    join e b on b.rid = a.rid and b.id > a.id
+    select sid, case_type, 2, first * 2097152 + second
+    from pairs
     union all
-    select a.case_type, a.label, 3, (a.id * 2097152 + b.id) * 2097152 + c.id
-    from e a
-    join e b on b.rid = a.rid and b.id > a.id
-    join e c on c.rid = a.rid and c.id > b.id
+    select p.sid, p.case_type, 3, (p.first * 2097152 + p.second) * 2097152 + c.id
+    from pairs p
+    join e c on c.sid = p.sid and c.id > p.second
 ),
 counts as (
     select
-        case_type,
-        size,
-        key,
-        count(*) as cases,
-        count(*) filter (where label = 'FP') as fp_support,
-        count(*) filter (where label = 'FN') as fn_support
-    from subsets
-    group by case_type, size, key
+        x.case_type,
+        x.size,
+        x.key,
+        sum(s.cases) as cases,
+        sum(s.fp) as fp_support,
+        sum(s.fn) as fn_support
+    from subsets x
+    join signal_sets s on s.sid = x.sid
+    group by x.case_type, x.size, x.key
 ),
 per_label as (
     select c.case_type, c.size, c.key, 'FP' as label, c.cases, c.fp_support as support, t.labeled_cases, t.fp_cases as error_cases

@@ -73,4 +73,15 @@ public sealed class JobBoard
         var summary = string.Join(", ", states.GroupBy(s => s.Value ?? "none").Select(g => $"{g.Key}={g.Count()}"));
         Assert.Fail($"jobs did not all succeed within {timeout}: {summary}\n{diagnostics()}");
     }
+
+    /// <summary>The recurring jobs registered in the database.</summary>
+    public List<RecurringJobDto> RecurringJobs()
+    {
+        using var connection = _storage.GetConnection();
+        return connection.GetRecurringJobs();
+    }
+
+    /// <summary>Registers a recurring job as an older configuration would have (to prove an empty cron removes it).</summary>
+    public void AddStaleRecurringJob(string id) =>
+        new RecurringJobManager(_storage).AddOrUpdate<IngestFileJob>(id, JobQueues.Default, j => j.RunAsync("stale", null, CancellationToken.None), "0 0 * * *");
 }

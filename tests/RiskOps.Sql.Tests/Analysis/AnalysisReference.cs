@@ -9,7 +9,7 @@ namespace RiskOps.Sql.Tests.Analysis;
 /// every subset of every case in a dictionary, and walks the ranking naively. Scope and "latest wins" come from
 /// <see cref="ReferenceModel"/>. Choices where the contract is silent follow docs/analysis.md.
 /// </summary>
-internal sealed class AnalysisReference(ReferenceModel model)
+public sealed class AnalysisReference(ReferenceModel model)
 {
     public ThresholdReport Thresholds(MetricFilters filters)
     {

@@ -3,8 +3,59 @@ using RiskOps.Sql.Tests.Support;
 
 namespace RiskOps.Sql.Tests.Analysis;
 
+/// <summary>Random lakes built once per test class and shared by the sweep and cluster comparisons.</summary>
+public sealed class RandomAnalysisLakes : IDisposable
+{
+    private readonly Dictionary<(int, int), (TestLake Lake, AnalysisReference Reference)> _lakes = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>The lake of (seed, cases), some confidences moved onto sweep thresholds, and its reference.</summary>
+    public (TestLake Lake, AnalysisReference Reference) Get(int seed, int cases)
+    {
+        lock (_gate)
+        {
+            if (!_lakes.TryGetValue((seed, cases), out var entry))
+            {
+                var data = WithEdgeConfidences(RandomLake.Generate(seed, cases), seed);
+                entry = (TestLake.Create(data), new AnalysisReference(new ReferenceModel(data)));
+                _lakes[(seed, cases)] = entry;
+            }
+
+            return entry;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (lake, _) in _lakes.Values)
+        {
+            lake.Dispose();
+        }
+    }
+
+    /// <summary>Moves some confidences onto sweep thresholds (k/100) and one ulp either side, where floating point bites.</summary>
+    private static LakeData WithEdgeConfidences(LakeData data, int seed)
+    {
+        var random = new Random(seed * 7919);
+        for (var i = 0; i < data.Decisions.Count; i++)
+        {
+            var t = random.Next(50, 100) / 100.0;
+            var confidence = random.Next(6) switch
+            {
+                0 => t,
+                1 => Math.BitDecrement(t),
+                2 => Math.BitIncrement(t),
+                _ => data.Decisions[i].Confidence,
+            };
+            data.Decisions[i] = data.Decisions[i] with { Confidence = confidence };
+        }
+
+        return data;
+    }
+}
+
 /// <summary>The SQL threshold sweep and clusters against <see cref="AnalysisReference"/> on random lakes.</summary>
-public sealed class AnalysisReferenceComparisonTests
+public sealed class AnalysisReferenceComparisonTests(RandomAnalysisLakes lakes) : IClassFixture<RandomAnalysisLakes>
 {
     public static TheoryData<int, int> Lakes => new() { { 1, 1200 }, { 2, 2000 }, { 3, 3000 } };
 
@@ -22,10 +73,8 @@ public sealed class AnalysisReferenceComparisonTests
     [MemberData(nameof(Lakes))]
     public void GetThresholds_RandomLake_MatchesReference(int seed, int cases)
     {
-        var data = WithEdgeConfidences(RandomLake.Generate(seed, cases), seed);
-        using var lake = TestLake.Create(data);
+        var (lake, reference) = lakes.Get(seed, cases);
         using var warehouse = Warehouse.Open(lake.Root);
-        var reference = new AnalysisReference(new ReferenceModel(data));
 
         foreach (var filters in FilterCases)
         {
@@ -62,10 +111,8 @@ public sealed class AnalysisReferenceComparisonTests
     [MemberData(nameof(Lakes))]
     public void GetClusters_RandomLake_MatchesReference(int seed, int cases)
     {
-        var data = RandomLake.Generate(seed, cases);
-        using var lake = TestLake.Create(data);
+        var (lake, reference) = lakes.Get(seed, cases);
         using var warehouse = Warehouse.Open(lake.Root);
-        var reference = new AnalysisReference(new ReferenceModel(data));
 
         var nonEmpty = 0;
         foreach (var filters in FilterCases)
@@ -92,26 +139,6 @@ public sealed class AnalysisReferenceComparisonTests
     private static List<string> Describe(List<Cluster> clusters) => clusters
         .Select(c => $"{c.CaseType} {c.Label} #{c.Rank} [{string.Join(",", c.Signals)}] support={c.Support} cases={c.Cases} {c.RootCauseType}/{c.RootCauseCode}/{c.Route}")
         .ToList();
-
-    /// <summary>Moves some confidences onto sweep thresholds (k/100) and one ulp either side, where floating point bites.</summary>
-    private static LakeData WithEdgeConfidences(LakeData data, int seed)
-    {
-        var random = new Random(seed * 7919);
-        for (var i = 0; i < data.Decisions.Count; i++)
-        {
-            var t = random.Next(50, 100) / 100.0;
-            var confidence = random.Next(6) switch
-            {
-                0 => t,
-                1 => Math.BitDecrement(t),
-                2 => Math.BitIncrement(t),
-                _ => data.Decisions[i].Confidence,
-            };
-            data.Decisions[i] = data.Decisions[i] with { Confidence = confidence };
-        }
-
-        return data;
-    }
 
     private static void Close(double? expected, double? actual, string where)
     {

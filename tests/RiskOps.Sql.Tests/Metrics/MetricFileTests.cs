@@ -185,7 +185,7 @@ public sealed class MetricFileTests : IDisposable
             _ => new MetricFilters { From = DateOnly.Parse(value[..10]), To = DateOnly.Parse(value[12..]) },
         };
 
-        var rows = _warehouse.RunMetric("scope", filters);
+        var rows = _warehouse.RunMetric("scope", filters, Warehouse.FilterParameters(filters));
 
         Assert.Equal(expected, string.Join(",", rows.Select(r => (string)r["case_id"]!).Order(StringComparer.Ordinal)));
     }

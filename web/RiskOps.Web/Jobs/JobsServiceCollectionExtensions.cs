@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RiskOps.Etl.Jobs;
 using RiskOps.Etl.Lake;
 using RiskOps.Etl.Sources.Postgres;
+using RiskOps.Sql.Jobs;
 
 namespace RiskOps.Web.Jobs;
 
@@ -24,6 +25,11 @@ public static class JobsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         AddLake(services);
+        if (!services.Any(d => d.ServiceType == typeof(RollupJob)))
+        {
+            RiskOps.Sql.SqlServiceCollectionExtensions.AddWarehouse(services);
+        }
+
         services.AddPostgresSource();
 
         // Storage is chosen before the container exists, so read the options directly from configuration here.

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Jobs;
 using RiskOps.Etl.Sources.Postgres;
+using RiskOps.Sql.Jobs;
 
 namespace RiskOps.Web.Jobs;
 
@@ -23,7 +24,7 @@ public sealed class RecurringJobsRegistrar(
     public const string CompactionId = "compaction";
 
     /// <summary>Recurring job id of the rollup refresh.</summary>
-    public const string RollupId = "rollup-refresh";
+    public const string RollupId = RollupJob.RecurringJobId;
 
     /// <summary>Recurring job id of the PostgreSQL extract.</summary>
     public const string PostgresExtractId = "postgres-extract";
@@ -42,6 +43,8 @@ public sealed class RecurringJobsRegistrar(
             manager.AddOrUpdate<LandingScanJob>(LandingScanId, JobQueues.Ingest, j => j.RunAsync(CancellationToken.None), cron, utc));
         Register(CompactionId, options.CompactionCron, cron =>
             manager.AddOrUpdate<CompactionSweepJob>(CompactionId, JobQueues.Maintenance, j => j.RunAsync(CancellationToken.None), cron, utc));
+        Register(RollupId, options.RollupCron, cron =>
+            manager.AddOrUpdate<RollupJob>(RollupId, JobQueues.Maintenance, j => j.RunAsync(CancellationToken.None), cron, utc));
         var source = postgres.Value;
         Register(PostgresExtractId, string.IsNullOrWhiteSpace(source.ConnectionString) ? null : source.Cron, cron =>
             manager.AddOrUpdate<PostgresExtractJob>(PostgresExtractId, JobQueues.Ingest, j => j.RunAsync(CancellationToken.None), cron, utc));

@@ -74,6 +74,8 @@ internal static class DataView
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"RiskOps.Web.Sql.{name}.sql")
             ?? throw new InvalidOperationException($"unknown dashboard SQL script '{name}'");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+
+        // The files open with a comment for readers; Warehouse.Query wants the statement itself first.
+        return string.Join('\n', reader.ReadToEnd().Split('\n').SkipWhile(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal)));
     }
 }

@@ -39,7 +39,7 @@ internal static class OverviewView
                 Format.DeltaPp(now, before),
                 f.Target.Describe(),
                 f.Target.Judge(now),
-                weeks.Count > 1 ? Charts.Sparkline(weeks.Select(f.Value)) : null);
+                weeks.Count(w => f.Value(w) is not null) > 1 ? Charts.Sparkline(weeks.Select(f.Value)) : null);
         }).ToList();
 
         var weekly = new TableModel(

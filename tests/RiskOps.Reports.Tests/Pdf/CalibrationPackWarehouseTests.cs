@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using RiskOps.Etl.Demo;
+using RiskOps.Reports.Pdf;
+using RiskOps.Sql;
+using RiskOps.Sql.Model;
+using UglyToad.PdfPig;
+using static RiskOps.Reports.Pdf.ReportFormat;
+
+namespace RiskOps.Reports.Tests.Pdf;
+
+[Collection(DemoLakeCollection.Name)]
+public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
+{
+    private static readonly DateTimeOffset _asOf = DemoLakeFixture.PackAsOf;
+
+    [Fact]
+    public void Render_DemoWeek_PrintedFiguresEqualWarehouseMetrics()
+    {
+        var (pack, path) = lake.Pack("demo-week", MetricFilters.None);
+        using var warehouse = Warehouse.Open(lake.Lake);
+        var metrics = warehouse.GetMetrics(new MetricFilters { Weeks = [DemoLakeFixture.Week] }, _asOf);
+        var previous = warehouse.GetMetrics(new MetricFilters { Weeks = ["2026-W46"] }, _asOf);
+        var lines = PdfTools.PdfToText(path).Split('\n').Select(Collapse).ToList();
+
+        Assert.True(metrics.Overall.Decisions > 0);
+        Assert.Contains(lines, l => l.Contains($"Label completeness: {Percent(metrics.Overall.LabelCompleteness)} " +
+            $"({Count(metrics.Overall.LabeledCases)} of {Count(metrics.Overall.Decisions)} cases labeled so far)", StringComparison.Ordinal));
+        AssertRow(lines, "Precision", Percent(metrics.Overall.Precision), KpiTargets.Precision.Text, Percent(previous.Overall.Precision));
+        AssertRow(lines, "Recall", Percent(metrics.Overall.Recall), KpiTargets.Recall.Text, Percent(previous.Overall.Recall));
+        AssertRow(lines, "SLA compliance", Percent(metrics.Overall.SlaCompliance), Percent(previous.Overall.SlaCompliance));
+        AssertRow(lines, "Decision accuracy (QA)", Percent(metrics.Overall.DecisionAccuracy), Percent(previous.Overall.DecisionAccuracy));
+        AssertRow(lines, "Key-user escalation compliance", Percent(metrics.Overall.KeyUserEscalationCompliance));
+        AssertRow(lines, "SOP coverage", Percent(metrics.Overall.SopCoverage));
+        AssertRow(lines, "Automation rate", Percent(metrics.Overall.AutomationRate), Percent(previous.Overall.AutomationRate));
+        Assert.NotEmpty(metrics.ByCaseType);
+        foreach (var slice in metrics.ByCaseType)
+        {
+            AssertRow(lines, slice.CaseType!, Count(slice.LabeledCases), Count(slice.Tp), Count(slice.Fp), Count(slice.Tn), Count(slice.Fn),
+                Percent(slice.Precision), Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh), Percent(slice.Recall));
+            AssertRow(lines, slice.CaseType!, Count(slice.LabeledCases), Number(slice.Ece), Number(slice.Brier));
+            AssertRow(lines, slice.CaseType!, Count(slice.ManualCases), Count(slice.ResolvedCases), Count(slice.OpenCases), Percent(slice.SlaCompliance));
+        }
+
+        Assert.Equal(metrics.Overall.Precision, pack.Data.Current.Overall.Precision);
+    }
+
+    [Fact]
+    public void Render_DemoWeek_PlantedClusterIsInTheBatchSectionWithRoute()
+    {
+        var (pack, path) = lake.Pack("demo-week", MetricFilters.None);
+        var planted = DemoScenario.PlantedPatterns[0];
+        var pages = PdfTools.PdfToText(path).Split('\f');
+        var batch = Collapse(string.Join("\n", pages.SkipWhile(p => !p.Contains(CalibrationPack.SectionTitles[3], StringComparison.Ordinal))
+            .TakeWhile(p => !p.Contains(CalibrationPack.SectionTitles[4], StringComparison.Ordinal))));
+
+        var cluster = pack.Data.Clusters.Clusters.FirstOrDefault(c =>
+            c.CaseType == planted.CaseType && c.Label == planted.Label && c.Signals.SequenceEqual(planted.Signals));
+        Assert.NotNull(cluster);
+        Assert.Contains(string.Join(" + ", planted.Signals), batch);
+        Assert.Contains(planted.RootCauseCode, batch);
+        Assert.Contains("A — retrain", batch);
+        Assert.Contains(cluster.ExampleCaseIds[0], batch);
+        Assert.Contains($"{Count(cluster.Support)} / {Count(cluster.Cases)}", batch);
+    }
+
+    [Fact]
+    public void Render_DemoWeek_EverySectionAndHeaderPresentInPdfPig()
+    {
+        var (_, path) = lake.Pack("demo-week", MetricFilters.None);
+        using var pdf = PdfDocument.Open(path);
+        var text = string.Join("\n", pdf.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
+
+        foreach (var title in CalibrationPack.SectionTitles)
+        {
+            Assert.Contains(title, text);
+        }
+
+        Assert.Contains("Data cut-off (as-of): 2026-11-23 06:00 UTC", text);
+        Assert.Contains($"Page {pdf.NumberOfPages} of {pdf.NumberOfPages}", text);
+    }
+
+    [Fact]
+    public void Render_VendorAndCaseTypeScope_NarrowsFiguresAndSaysScope()
+    {
+        var scope = new MetricFilters { CaseTypes = ["ATO"], Vendors = ["Keystone"] };
+        var (pack, path) = lake.Pack("demo-scoped", scope);
+        using var warehouse = Warehouse.Open(lake.Lake);
+        var metrics = warehouse.GetMetrics(scope with { Weeks = [DemoLakeFixture.Week] }, _asOf);
+        var text = Collapse(PdfTools.PdfToText(path));
+
+        Assert.Contains("Scope: case types ATO; vendors Keystone", text);
+        Assert.All(pack.Data.Current.ByCaseType, s => Assert.Equal("ATO", s.CaseType));
+        Assert.DoesNotContain("KYC_AUDIT", string.Join(" ", pack.Data.Clusters.Clusters.Select(c => c.CaseType)));
+        Assert.Equal(metrics.Overall.Decisions, pack.Data.Current.Overall.Decisions);
+        Assert.Contains($"of {Count(metrics.Overall.Decisions)} cases labeled so far", text);
+    }
+
+    [Fact]
+    public void Render_WeekWithoutCases_SaysSoInsteadOfFailing()
+    {
+        var (pack, path) = lake.Pack("demo-empty", MetricFilters.None, "2025-W10");
+        var text = Collapse(PdfTools.PdfToText(path));
+
+        Assert.True(pack.Data.IsEmpty);
+        Assert.Contains(CalibrationPack.EmptyPeriodText, text);
+        foreach (var title in CalibrationPack.SectionTitles)
+        {
+            Assert.Contains(title, text);
+        }
+    }
+
+    /// <summary>Asserts one text line starts with <paramref name="first"/> and holds the cells in order.</summary>
+    private static void AssertRow(IReadOnlyList<string> lines, string first, params string[] cells)
+    {
+        var pattern = "^" + Regex.Escape(first) + " " + string.Join(".*", cells.Select(Regex.Escape));
+        Assert.True(lines.Any(l => Regex.IsMatch(l, pattern)), $"no line matches {pattern}");
+    }
+
+    private static string Collapse(string text) => Regex.Replace(text, @"[ \t]+", " ").Trim();
+}

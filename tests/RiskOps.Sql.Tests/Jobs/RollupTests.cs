@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RiskOps.Sql.Jobs;
+using RiskOps.Sql.Model;
+using RiskOps.Sql.Tests.Support;
+
+namespace RiskOps.Sql.Tests.Jobs;
+
+/// <summary>Rollups: published atomically, used only while fresh, and giving exactly the raw figures.</summary>
+public sealed class RollupTests
+{
+    [Fact]
+    public void GetMetrics_FreshRollup_SameFiguresAsRaw()
+    {
+        var data = RandomLake.Generate(21, 400);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.BuildRollups(RandomLake.AsOf);
+
+        MetricFilters[] filters =
+        [
+            MetricFilters.None,
+            new() { CaseTypes = ["ATO"], Weeks = ["2026-W48", "2026-W49"] },
+            new() { Vendors = ["V2"], Regions = ["EU"] },
+            new() { From = new DateOnly(2026, 11, 18), To = new DateOnly(2026, 11, 18) },
+        ];
+        foreach (var filter in filters)
+        {
+            warehouse.UseRollups = true;
+            var fromRollup = warehouse.GetMetrics(filter, RandomLake.AsOf);
+            Assert.True(warehouse.LastScopeFromRollup);
+            warehouse.UseRollups = false;
+            var raw = warehouse.GetMetrics(filter, RandomLake.AsOf);
+            Assert.False(warehouse.LastScopeFromRollup);
+
+            var context = filter.ToString();
+            MetricAssert.Equal(raw.Overall, fromRollup.Overall, context);
+            foreach (var (slicesRaw, slicesRollup) in new[] { (raw.ByCaseType, fromRollup.ByCaseType), (raw.ByWeek, fromRollup.ByWeek), (raw.ByRegion, fromRollup.ByRegion) })
+            {
+                Assert.Equal(slicesRaw.Count, slicesRollup.Count);
+                foreach (var (r, u) in slicesRaw.Zip(slicesRollup))
+                {
+                    MetricAssert.Equal(r, u, $"{context} {r.CaseType}{r.Week}{r.Region}");
+                }
+            }
+
+            Assert.Equal(WarehouseJson.Serialize(raw.Quality), WarehouseJson.Serialize(fromRollup.Quality));
+            Assert.Equal(WarehouseJson.Serialize(raw.SopGaps), WarehouseJson.Serialize(fromRollup.SopGaps));
+            Assert.Equal(raw.Reliability.Select(b => b.Count), fromRollup.Reliability.Select(b => b.Count));
+        }
+    }
+
+    [Fact]
+    public void FreshRollup_SourceFileLandsAfterBuild_FallsBackToRaw()
+    {
+        using var lake = TestLake.Create(HandLake.Build());
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.BuildRollups(HandLake.AsOf);
+        Assert.NotNull(warehouse.FreshRollup());
+
+        lake.Write(new LakeData { Decisions = { new DecisionRow { CaseId = "c9", CaseType = "ATO", BatchId = "late" } } });
+        var report = warehouse.GetMetrics(MetricFilters.None, HandLake.AsOf);
+
+        Assert.Null(warehouse.FreshRollup());
+        Assert.False(warehouse.LastScopeFromRollup);
+        Assert.Equal(8, report.Overall.Decisions);
+    }
+
+    [Fact]
+    public void RollupDaily_SummedOverDays_GivesTheRawAdditiveFigures()
+    {
+        var data = RandomLake.Generate(22, 300);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        var folder = warehouse.BuildRollups(RandomLake.AsOf);
+        warehouse.UseRollups = false;
+        var raw = warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf);
+
+        var daily = warehouse.Query($"""
+            select case_type, sum(decisions), sum(tp), sum(fp), sum(tn), sum(fn), sum(auto_decisions), sum(sla_met),
+                sum(resolved_cases), sum(qa_audits), sum(qa_correct), sum(squared_error_sum) / sum(labeled_cases),
+                sum(audit_tp_weight) / nullif(sum(audit_block_weight), 0)
+            from read_parquet('{Path.Combine(folder, "daily.parquet")}')
+            group by case_type order by case_type
+            """);
+        var bins = warehouse.Query($"""
+            select case_type, sum(n), sum(correct) from read_parquet('{Path.Combine(folder, "daily_calibration.parquet")}')
+            group by case_type order by case_type
+            """);
+
+        Assert.Equal(raw.ByCaseType.Select(c => c.CaseType), daily.Rows.Select(r => (string)r[0]!));
+        foreach (var (set, row) in raw.ByCaseType.Zip(daily.Rows))
+        {
+            long[] expected = [set.Decisions, set.Tp, set.Fp, set.Tn, set.Fn, set.AutoDecisions, set.SlaMet, set.ResolvedCases, set.QaAudits, set.QaCorrect];
+            Assert.Equal(expected, row.Skip(1).Take(10).Select(Warehouse.ToLong));
+            Assert.Equal(set.Brier!.Value, Warehouse.ToDouble(row[11])!.Value, 12);
+            Assert.Equal(set.RecallAuto, Warehouse.ToDouble(row[12]));
+        }
+
+        Assert.Equal(raw.ByCaseType.Select(c => c.LabeledCases), bins.Rows.Select(r => Warehouse.ToLong(r[1])));
+    }
+
+    [Fact]
+    public async Task RunAsync_TwiceWithoutNewData_PublishesOnceAtomically()
+    {
+        using var lake = TestLake.Create(HandLake.Build());
+        var time = new FakeTimeProvider(HandLake.AsOf);
+        var job = new RollupJob(Options.Create(new WarehouseOptions { Root = lake.Root }), time, NullLogger<RollupJob>.Instance);
+
+        await job.RunAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(1));
+        await job.RunAsync(CancellationToken.None);
+
+        var rollups = lake.PathOf("_rollups");
+        var version = Assert.Single(Directory.GetDirectories(rollups));
+        Assert.StartsWith($"v{HandLake.AsOf.UtcTicks}-", Path.GetFileName(version));
+        Assert.Empty(Directory.GetDirectories(rollups, ".staging-*"));
+        Assert.True(File.Exists(Path.Combine(rollups, "CURRENT")));
+        using var warehouse = Warehouse.Open(lake.Root);
+        Assert.Equal(version, warehouse.FreshRollup());
+    }
+}
