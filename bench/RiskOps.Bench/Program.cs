@@ -1,2 +1,17 @@
-Console.WriteLine("usage: dotnet run -c Release --project bench/RiskOps.Bench -- <benchmark>");
-return 0;
+using RiskOps.Bench;
+using RiskOps.Bench.Demo;
+using RiskOps.Bench.Drain;
+using RiskOps.Bench.Ingest;
+using RiskOps.Bench.Scan;
+
+// A plain timed harness, never part of the test run. One file (folder) per benchmark; see bench/README.md.
+return args.Length == 0 ? BenchUsage.Print() : args[0] switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(args),
+    "ingest-child" => await IngestBenchmark.RunChildAsync(args),
+    "scan" => await ScanBenchmark.RunAsync(args),
+    "demo" => await DemoBenchmark.RunAsync(args),
+    "drain" => await DrainBenchmark.RunAsync(args),
+    "metrics" or "pages" or "report" => BenchUsage.NotYet(args[0]),
+    _ => BenchUsage.Print(),
+};

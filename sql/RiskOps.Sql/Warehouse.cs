@@ -89,20 +89,20 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>Runs a read-only query over the documented views; returns column names and rows.</summary>
-    /// <exception cref="ArgumentException">The text is not a single read-only statement.</exception>
+    /// <exception cref="InvalidQueryException">The text is not a single read-only statement.</exception>
     public QueryResult Query(string sql)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
         var text = sql.Trim().TrimEnd(';').Trim();
         if (text.Contains(';', StringComparison.Ordinal))
         {
-            throw new ArgumentException("only one statement is allowed", nameof(sql));
+            throw new InvalidQueryException("only one statement is allowed");
         }
 
         var first = Regex.Match(text, @"^\(*\s*([A-Za-z]+)").Groups[1].Value.ToLowerInvariant();
         if (first is not ("select" or "with" or "from" or "describe" or "show" or "summarize" or "explain" or "table" or "values" or "pivot" or "unpivot"))
         {
-            throw new ArgumentException($"only read-only queries are allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); got '{first}'", nameof(sql));
+            throw new InvalidQueryException($"only read-only queries are allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); got '{first}'");
         }
 
         lock (_gate)
@@ -338,6 +338,9 @@ public sealed partial class Warehouse : IDisposable
         return result is { } d && (double.IsNaN(d) || double.IsInfinity(d)) ? null : result;
     }
 }
+
+/// <summary>A query <see cref="Warehouse.Query"/> refuses (not one read-only statement). The message is one line.</summary>
+public sealed class InvalidQueryException(string message) : Exception(message);
 
 /// <summary>A tabular answer.</summary>
 public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);

@@ -15,7 +15,13 @@ public static class WebHostEntry
     /// </summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is this assembly, not the entry assembly (`riskops`, a test host): Razor pages are
+        // discovered from the application's assembly.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(WebHostEntry).Assembly.GetName().Name,
+        });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--lake"] = "Lake:Root" });
 
         builder.AddWarehouse();

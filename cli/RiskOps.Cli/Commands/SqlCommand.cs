@@ -44,7 +44,7 @@ internal static class SqlCommand
             {
                 result = warehouse.Query(text);
             }
-            catch (Exception ex) when (ex is ArgumentException or DuckDBException)
+            catch (Exception ex) when (ex is InvalidQueryException or DuckDBException)
             {
                 // DuckDB messages span several lines (caret pointers); the first one names the problem.
                 throw new CliUsageException(ex.Message.Split('\n')[0].Trim());
@@ -80,7 +80,7 @@ internal static class SqlCommand
     {
         null => "NULL",
         DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + (t.Kind == DateTimeKind.Utc ? "Z" : ""),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         string s => s,

@@ -249,7 +249,7 @@ public sealed class IngestPipeline
         var ingestedAt = _time.GetUtcNow();
         var ingestedUtc = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
         var hasher = _hasher.Value;
-        var validator = new RecordValidator(schema, hasher);
+        using var validator = new RecordValidator(schema, hasher);
         var columns = LakeLayout.ColumnsOf(kind);
         var lineageStart = columns.Count - LakeLayout.LineageColumns.Count;
         var writers = new SortedDictionary<DateOnly, ParquetPartWriter>();
@@ -276,7 +276,7 @@ public sealed class IngestPipeline
                 if (reason is not null)
                 {
                     quarantined++;
-                    var (clear, hashed) = UserIdOf(record, validator, hasher);
+                    var (clear, hashed) = UserIdOf(record, validator);
                     var raw = source.RenderRaw(record, clear, hashed);
                     if (sample.Count < SampleSize)
                     {
@@ -414,7 +414,7 @@ public sealed class IngestPipeline
         return new IngestResult(batchId, kind, sourceName, landed, quarantined, duplicates, false, flaggedCount, sample);
     }
 
-    private static (string? Clear, string? Hashed) UserIdOf(RawRecord record, RecordValidator validator, UserIdHasher hasher)
+    private static (string? Clear, string? Hashed) UserIdOf(RawRecord record, RecordValidator validator)
     {
         if (validator.UserIdIndex < 0)
         {
@@ -427,7 +427,7 @@ public sealed class IngestPipeline
             string s => s.Trim(),
             var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
         };
-        return string.IsNullOrEmpty(clear) ? (null, null) : (clear, hasher.Hash(clear));
+        return string.IsNullOrEmpty(clear) ? (null, null) : (clear, validator.HashUserId(clear));
     }
 
     private static string Publish(string lake, string staging, string stagedPath)

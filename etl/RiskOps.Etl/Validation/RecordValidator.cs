@@ -11,13 +11,18 @@ namespace RiskOps.Etl.Validation;
 /// Checks a raw record against its kind's contract (§1) and converts it to typed lake values. Never throws on bad data:
 /// every broken rule becomes a reason that names the field, e.g. <c>confidence: 1.7 is outside 0..1</c>.
 /// </summary>
-internal sealed partial class RecordValidator
+internal sealed partial class RecordValidator : IDisposable
 {
     private readonly KindSchema _schema;
     private readonly UserIdHasher _hasher;
     private readonly int _userIdIndex;
     private readonly int _annotationIndex;
     private readonly StringBuilder _canonical = new(256);
+
+    // One reused hash context: a one-shot SHA256.HashData per row pays OpenSSL's context set-up every time.
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Dictionary<string, string> _userIdHashes = new(StringComparer.Ordinal);
+    private byte[] _bytes = new byte[1024];
 
     public RecordValidator(KindSchema schema, UserIdHasher hasher)
     {
@@ -26,6 +31,8 @@ internal sealed partial class RecordValidator
         _userIdIndex = schema.IndexOf("user_id");
         _annotationIndex = schema.Kind == RecordKind.Labels ? schema.IndexOf("annotation") : -1;
     }
+
+    public void Dispose() => _sha.Dispose();
 
     /// <summary>The index of the user id field, or -1.</summary>
     public int UserIdIndex => _userIdIndex;
@@ -53,7 +60,7 @@ internal sealed partial class RecordValidator
 
         if (_userIdIndex >= 0)
         {
-            output[_userIdIndex] = _hasher.Hash((string)output[_userIdIndex]!);
+            output[_userIdIndex] = HashUserId((string)output[_userIdIndex]!);
         }
 
         if (_schema.Kind == RecordKind.Labels)
@@ -103,10 +110,40 @@ internal sealed partial class RecordValidator
             }
         }
 
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_bytes.Length < length)
+        {
+            _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+        }
+
+        var written = 0;
+        foreach (var chunk in text.GetChunks())
+        {
+            written += Encoding.UTF8.GetBytes(chunk.Span, _bytes.AsSpan(written));
+        }
+
+        _sha.AppendData(_bytes, 0, written);
         Span<byte> hash = stackalloc byte[32];
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        SHA256.HashData(bytes, hash);
+        _sha.GetHashAndReset(hash);
         return System.Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary>The user id's hash; user ids repeat across a batch, so hashes are remembered (bounded).</summary>
+    public string HashUserId(string userId)
+    {
+        if (_userIdHashes.TryGetValue(userId, out var hashed))
+        {
+            return hashed;
+        }
+
+        if (_userIdHashes.Count >= 100_000)
+        {
+            _userIdHashes.Clear();
+        }
+
+        hashed = _hasher.Hash(userId);
+        _userIdHashes[userId] = hashed;
+        return hashed;
     }
 
     private void CheckRules(object?[] v, List<string> errors)

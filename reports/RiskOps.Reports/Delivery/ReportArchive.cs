@@ -14,6 +14,13 @@ namespace RiskOps.Reports.Delivery;
 /// <param name="Sent">A delivery of this subscription and week was sent (its <c>sent.marker</c> exists).</param>
 public sealed record ArchivedReport(string Id, string Subscription, string Week, string FileName, DateTimeOffset WrittenAt, long SizeBytes, bool Sent);
 
+/// <summary>A pack archived for sending whose email has not gone out yet (kept so a retry mails exactly what was archived).</summary>
+/// <param name="Pdf">The archived PDF.</param>
+/// <param name="Title">Pack title (email subject).</param>
+/// <param name="SummaryHtml">HTML email body.</param>
+/// <param name="SummaryText">Plain-text email body.</param>
+public sealed record PendingPack(byte[] Pdf, string Title, string SummaryHtml, string SummaryText);
+
 /// <summary>One delivery attempt, one line of <c>_reports/deliveries.jsonl</c>.</summary>
 /// <param name="Time">When the attempt ended.</param>
 /// <param name="Subscription">Subscription name.</param>
@@ -91,6 +98,40 @@ public sealed partial class ReportArchive
         File.WriteAllBytes(temp, pdf);
         File.Move(temp, path, overwrite: true);
         return $"{subscription}/{week}/{fileName}";
+    }
+
+    /// <summary>Keeps the email parts next to the archived PDF until it is sent.</summary>
+    public void WritePending(string subscription, string week, PendingPack pack)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        var path = Path.Combine(Folder(subscription, week), "pending-email.json");
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(new { title = pack.Title, html = pack.SummaryHtml, text = pack.SummaryText }, _json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Drops the kept email parts once the pack was sent.</summary>
+    public void DeletePending(string subscription, string week) =>
+        File.Delete(Path.Combine(Folder(subscription, week), "pending-email.json"));
+
+    /// <summary>The pack a failed attempt archived for sending, or null.</summary>
+    public PendingPack? ReadPending(string subscription, string week, string fileName)
+    {
+        var folder = Folder(subscription, week);
+        var pdf = Path.Combine(folder, CheckName(fileName));
+        var email = Path.Combine(folder, "pending-email.json");
+        if (!File.Exists(pdf) || !File.Exists(email))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(email));
+        var root = document.RootElement;
+        return new PendingPack(
+            File.ReadAllBytes(pdf),
+            root.GetProperty("title").GetString() ?? "",
+            root.GetProperty("html").GetString() ?? "",
+            root.GetProperty("text").GetString() ?? "");
     }
 
     /// <summary>Every archived PDF, newest week first.</summary>

@@ -74,22 +74,41 @@ public sealed class ReportDeliveryJob(
                 return Done(Record("skipped_already_sent"));
             }
 
-            var request = new PackRequest(
-                period,
-                new MetricFilters { CaseTypes = subscription.CaseTypes, Vendors = subscription.Vendors },
-                time.GetUtcNow(),
-                subscription.Name);
-            var pack = renderer.Render(archive.LakeRoot, request);
-            if (pack.Data.IsEmpty && subscription.SkipIfEmpty)
+            var fileName = ReportArchive.PackFileName(subscription.Name, week);
+            var settings = smtp.CurrentValue;
+            var sending = settings.IsConfigured && recipients.Count > 0;
+
+            // A retry after a failed send mails the pack the failed attempt archived, so what was archived is what is sent
+            // and a retry does not re-query the warehouse.
+            var pending = sending ? archive.ReadPending(subscription.Name, week, fileName) : null;
+            string id;
+            if (pending is null)
             {
-                return Done(Record("skipped_empty"));
+                var request = new PackRequest(
+                    period,
+                    new MetricFilters { CaseTypes = subscription.CaseTypes, Vendors = subscription.Vendors },
+                    time.GetUtcNow(),
+                    subscription.Name);
+                var pack = renderer.Render(archive.LakeRoot, request);
+                if (pack.Data.IsEmpty && subscription.SkipIfEmpty)
+                {
+                    return Done(Record("skipped_empty"));
+                }
+
+                id = archive.Write(subscription.Name, week, fileName, pack.Pdf);
+                pending = new PendingPack(pack.Pdf, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText);
+                if (sending)
+                {
+                    archive.WritePending(subscription.Name, week, pending);
+                }
+            }
+            else
+            {
+                id = $"{subscription.Name}/{week}/{fileName}";
             }
 
-            var fileName = ReportArchive.PackFileName(subscription.Name, week);
-            var id = archive.Write(subscription.Name, week, fileName, pack.Pdf);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(pack.Pdf));
-            var settings = smtp.CurrentValue;
-            if (!settings.IsConfigured || recipients.Count == 0)
+            var sha = Convert.ToHexStringLower(SHA256.HashData(pending.Pdf));
+            if (!sending)
             {
                 return Done(Record("archived", id: id, sha: sha));
             }
@@ -99,7 +118,7 @@ public sealed class ReportDeliveryJob(
             {
                 messageId = await ReportMailer.SendAsync(
                     settings,
-                    new ReportEmail(recipients, $"{CalibrationPack.Title(pack.Data)} — {subscription.Name}", pack.SummaryHtml, pack.SummaryText, pack.Pdf, fileName),
+                    new ReportEmail(recipients, $"{pending.Title} — {subscription.Name}", pending.SummaryHtml, pending.SummaryText, pending.Pdf, fileName),
                     cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -109,6 +128,7 @@ public sealed class ReportDeliveryJob(
             }
 
             WriteMarker(subscription.Name, week, new { sent_at = time.GetUtcNow(), recipients, sha256 = sha, message_id = messageId, archive_id = id });
+            archive.DeletePending(subscription.Name, week);
             return Done(Record("sent", id: id, sha: sha, messageId: messageId));
         }
     }

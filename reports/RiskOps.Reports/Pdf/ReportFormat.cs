@@ -41,9 +41,11 @@ public static class ReportFormat
     /// <summary>Hours with one decimal ("3.4 h").</summary>
     public static string Hours(double? value) => value is { } v && double.IsFinite(v) ? Number(v, 1) + " h" : NotAvailable;
 
-    /// <summary>A 95 % interval of ratios, "[94.0 %, 97.1 %]".</summary>
+    /// <summary>A 95 % interval of ratios as percentages, "94.0–97.1 %" (one unbreakable group in tables).</summary>
     public static string Interval(double? low, double? high) =>
-        low is null || high is null ? NotAvailable : $"[{Percent(low)}, {Percent(high)}]";
+        low is { } l && high is { } h && double.IsFinite(l) && double.IsFinite(h)
+            ? (l * 100).ToString("0.0", CultureInfo.InvariantCulture) + "–" + Percent(h)
+            : NotAvailable;
 
     /// <summary>An instant in UTC, "2026-11-23 06:00 UTC".</summary>
     public static string Instant(DateTimeOffset value) =>

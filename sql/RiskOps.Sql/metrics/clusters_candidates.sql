@@ -75,9 +75,9 @@ counts as (
         x.case_type,
         x.size,
         x.key,
-        sum(s.cases) as cases,
-        sum(s.fp) as fp_support,
-        sum(s.fn) as fn_support
+        sum(s.cases)::BIGINT as cases,
+        sum(s.fp)::BIGINT as fp_support,
+        sum(s.fn)::BIGINT as fn_support
     from subsets x
     join signal_sets s on s.sid = x.sid
     group by x.case_type, x.size, x.key

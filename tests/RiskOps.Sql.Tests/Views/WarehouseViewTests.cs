@@ -131,7 +131,7 @@ public sealed class WarehouseViewTests
     {
         using var warehouse = Warehouse.Open(Path.GetTempPath());
 
-        Assert.Throws<ArgumentException>(() => warehouse.Query(sql));
+        Assert.Throws<InvalidQueryException>(() => warehouse.Query(sql));
     }
 
     /// <summary>Runs SQL in the independent DuckDB (npm @duckdb/node-api, no ICU) in tools/duckdb-check.</summary>
