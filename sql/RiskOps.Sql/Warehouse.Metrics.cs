@@ -120,22 +120,6 @@ public sealed partial class Warehouse
 
     private static double? Delta(double? current, double? previous) => current - previous;
 
-    /// <summary>Parses <c>YYYY-Www</c> to the Monday of that ISO week.</summary>
-    internal static bool TryParseWeek(string week, out DateTime monday)
-    {
-        monday = default;
-        if (week.Length != 8 || week[4] != '-' || week[5] != 'W'
-            || !int.TryParse(week.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-            || !int.TryParse(week.AsSpan(6, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            || year < 1 || number < 1 || number > ISOWeek.GetWeeksInYear(year))
-        {
-            return false;
-        }
-
-        monday = ISOWeek.ToDateTime(year, number, DayOfWeek.Monday);
-        return true;
-    }
-
     /// <summary>Formats the ISO week of a UTC date as <c>YYYY-Www</c>.</summary>
     internal static string FormatWeek(DateTime utcDate) =>
         string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(utcDate)}-W{ISOWeek.GetWeekOfYear(utcDate):D2}");

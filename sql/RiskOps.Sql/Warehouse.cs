@@ -28,7 +28,7 @@ public sealed partial class Warehouse : IDisposable
 
     private readonly DuckDBConnection _connection;
     private readonly Lock _gate = new();
-    private string _boundFolders = "";
+    private string? _boundFolders;
 
     private Warehouse(string lakeRoot)
     {
@@ -256,7 +256,7 @@ public sealed partial class Warehouse : IDisposable
     {
         var folders = FoldersWithFiles();
         var key = string.Join(",", folders.Order(StringComparer.Ordinal));
-        if (key == _boundFolders && _boundFolders.Length > 0)
+        if (key == _boundFolders)
         {
             return;
         }
@@ -266,7 +266,7 @@ public sealed partial class Warehouse : IDisposable
             Execute(BindView(name, folders));
         }
 
-        _boundFolders = key.Length == 0 ? "-" : key;
+        _boundFolders = key;
     }
 
     private HashSet<string> FoldersWithFiles()
@@ -304,18 +304,37 @@ public sealed partial class Warehouse : IDisposable
 
     private static void ValidateWeek(string week)
     {
-        var match = Regex.Match(week, @"^(\d{4})-W(\d{2})$");
-        if (!match.Success)
+        if (SplitWeek(week) is not ({ } year, { } number))
         {
             throw new InvalidFilterException($"--week '{week}' is not an ISO week (expected YYYY-Www, e.g. 2026-W47)");
         }
 
-        var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var number = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         if (year < 1 || number < 1 || number > ISOWeek.GetWeeksInYear(year))
         {
             throw new InvalidFilterException($"--week '{week}' does not exist ({year} has {(year < 1 ? 0 : ISOWeek.GetWeeksInYear(year))} ISO weeks)");
         }
+    }
+
+    /// <summary>The year and week number of text shaped <c>YYYY-Www</c> (not checked to exist); null otherwise.</summary>
+    private static (int Year, int Number)? SplitWeek(string week)
+    {
+        var match = Regex.Match(week, @"^(\d{4})-W(\d{2})$");
+        return match.Success
+            ? (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    /// <summary>Parses <c>YYYY-Www</c> to the Monday of that ISO week; false when malformed or nonexistent.</summary>
+    internal static bool TryParseWeek(string week, out DateTime monday)
+    {
+        monday = default;
+        if (SplitWeek(week) is not ({ } year, { } number) || year < 1 || number < 1 || number > ISOWeek.GetWeeksInYear(year))
+        {
+            return false;
+        }
+
+        monday = ISOWeek.ToDateTime(year, number, DayOfWeek.Monday);
+        return true;
     }
 
     /// <summary>Converts a DuckDB value (BIGINT, HUGEINT, DECIMAL, INTEGER...) to long.</summary>

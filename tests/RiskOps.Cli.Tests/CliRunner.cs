@@ -62,14 +62,23 @@ internal static class CliRunner
         return document.RootElement.Clone();
     }
 
-    public static string RepoRoot()
+    public static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RiskOps.Analytics.sln")))
+        // The build output may live outside the work tree (--artifacts-path), so fall back to this source file's place.
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
         {
-            dir = dir.Parent;
+            var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RiskOps.Analytics.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            if (dir is not null)
+            {
+                return dir.FullName;
+            }
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -43,7 +43,7 @@ public sealed class DashboardServer : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
         var settings = new Dictionary<string, string?> { ["Lake:HashKey"] = "e2e-hash-key" };
         var pipeline = IngestPipeline.Create(Lake, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        await DemoGenerator.RunAsync(pipeline, new DemoOptions(Cases: 4000, Seed: 11, Weeks: 6, AsOf: AsOf, WithBadRecords: true), TimeProvider.System, null, CancellationToken.None);
+        await DemoGenerator.RunAsync(pipeline, new DemoOptions(Cases: 3000, Seed: 11, Weeks: 4, AsOf: AsOf, WithBadRecords: true), TimeProvider.System, null, CancellationToken.None);
 
         _app = WebHostEntry.Build(
         [
@@ -98,6 +98,10 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
     {
         var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1400, Height = 900 }, AcceptDownloads = true });
         var page = await context.NewPageAsync();
+
+        // Two CPU cores shared with a build: a page's first (uncached) computation can take a while.
+        page.SetDefaultNavigationTimeout(120_000);
+        page.SetDefaultTimeout(120_000);
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
@@ -170,7 +174,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         Assert.Equal("case_type,scenarios,covered,coverage", lines[0]);
         Assert.True(lines.Length > 1);
 
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -185,7 +189,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         Assert.Equal(200, response!.Status);
         Assert.Contains("RiskOps jobs", await page.TitleAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "10-hangfire.png") });
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -200,6 +204,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         Assert.Equal(400, response!.Status);
         Assert.Contains("not an ISO week", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "11-invalid-filter.png") });
-        Assert.Empty(errors);
+        // The browser reports the document's own 400 status; nothing else may fail.
+        Assert.All(errors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
     }
 }

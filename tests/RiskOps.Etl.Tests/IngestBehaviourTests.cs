@@ -157,6 +157,11 @@ public sealed class IngestBehaviourTests : IDisposable
         Assert.Equal(64, keyText.Length);
         Assert.NotEqual(first.Hash("user-1"), UserIdHasher.Create(new LakeOptions { HashKey = "other" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Hash("user-1"));
         Assert.False(Directory.Exists(_lake.Lake));
+
+        // Standard HMAC-SHA256 with the key's UTF-8 bytes, so data teams can reproduce a hash (openssl dgst -sha256 -hmac k).
+        Assert.Equal(
+            "e2c8e4c6b6f892d9bc47c0f6d50af1f280334bc1880f980352d8fe0842904a26",
+            UserIdHasher.Create(new LakeOptions { HashKey = "k" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Hash("user-1"));
     }
 
     [Fact]

@@ -35,9 +35,9 @@ public sealed class RecurringJobsRegistrarTests(PostgresFixture postgres)
 
         var jobs = board.RecurringJobs().ToDictionary(j => j.Id);
         Assert.Equal([RecurringJobsRegistrar.CompactionId, RecurringJobsRegistrar.LandingScanId, RecurringJobsRegistrar.PostgresExtractId], jobs.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(("*/2 * * * *", JobQueues.Ingest), (jobs[RecurringJobsRegistrar.LandingScanId].Cron, jobs[RecurringJobsRegistrar.LandingScanId].Queue));
-        Assert.Equal(("17 * * * *", JobQueues.Maintenance), (jobs[RecurringJobsRegistrar.CompactionId].Cron, jobs[RecurringJobsRegistrar.CompactionId].Queue));
-        Assert.Equal(("0 * * * *", JobQueues.Ingest), (jobs[RecurringJobsRegistrar.PostgresExtractId].Cron, jobs[RecurringJobsRegistrar.PostgresExtractId].Queue));
+        Assert.Equal(("*/2 * * * *", JobQueues.Ingest), (jobs[RecurringJobsRegistrar.LandingScanId].Cron, jobs[RecurringJobsRegistrar.LandingScanId].Job.Queue));
+        Assert.Equal(("17 * * * *", JobQueues.Maintenance), (jobs[RecurringJobsRegistrar.CompactionId].Cron, jobs[RecurringJobsRegistrar.CompactionId].Job.Queue));
+        Assert.Equal(("0 * * * *", JobQueues.Ingest), (jobs[RecurringJobsRegistrar.PostgresExtractId].Cron, jobs[RecurringJobsRegistrar.PostgresExtractId].Job.Queue));
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 }

@@ -9,7 +9,7 @@ namespace RiskOps.Sql.Tests;
 /// </summary>
 public sealed class ReferenceModelComparisonTests
 {
-    public static TheoryData<int, int> Lakes => new() { { 1, 40 }, { 2, 250 }, { 3, 700 }, { 7, 3 } };
+    public static TheoryData<int, int> Lakes => new() { { 1, 40 }, { 2, 200 }, { 3, 500 }, { 7, 3 } };
 
     [Theory]
     [MemberData(nameof(Lakes))]

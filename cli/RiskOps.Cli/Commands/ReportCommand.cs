@@ -1,17 +1,78 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using RiskOps.Reports.Delivery;
+using RiskOps.Reports.Pdf;
+using RiskOps.Sql.Model;
 
 namespace RiskOps.Cli.Commands;
 
-/// <summary><c>riskops report</c>.</summary>
+/// <summary>
+/// <c>riskops report --lake DIR --week YYYY-Www --out FILE.pdf [FILTERS] [--as-of TS] [--email --to ADDR...]</c>: the weekly
+/// calibration pack, rendered by the same <see cref="PackRenderer"/> the subscription job uses.
+/// </summary>
 internal static class ReportCommand
 {
     public static Command Create()
     {
-        var command = new Command("report", "not implemented yet");
-        command.SetAction(_ =>
+        var lake = CommonOptions.Lake();
+        var asOf = CommonOptions.AsOf();
+        var week = new Option<string>("--week") { Description = "UTC ISO week of the pack, YYYY-Www", Required = true };
+        var output = new Option<string>("--out") { Description = "The PDF file to write", Required = true };
+        var email = new Option<bool>("--email") { Description = "Also email the pack (SMTP from Smtp__Host, Smtp__Port, Smtp__From, ...)" };
+        var to = new Option<string[]>("--to") { Description = "Recipient address (repeatable; with --email)", AllowMultipleArgumentsPerToken = true };
+        var filters = new FilterOptions();
+        var command = new Command("report", "Weekly calibration pack as PDF (A4), optionally emailed");
+        command.Options.Add(lake);
+        command.Options.Add(week);
+        command.Options.Add(output);
+        command.Options.Add(asOf);
+        filters.AddTo(command, includeWeek: false);
+        command.Options.Add(email);
+        command.Options.Add(to);
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
-            Console.Error.WriteLine("error: 'report' is not implemented yet");
-            return 1;
+            var period = ReportPeriod.Parse(parseResult.GetValue(week)!);
+            var scope = filters.Read(parseResult, includeWeek: false);
+            var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
+            var recipients = (parseResult.GetValue(to) ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
+            var send = parseResult.GetValue(email);
+            var smtp = new SmtpOptions();
+            if (send)
+            {
+                new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(SmtpOptions.SectionName).Bind(smtp);
+                if (recipients.Count == 0)
+                {
+                    throw new CliUsageException("--email needs at least one --to address");
+                }
+
+                if (!smtp.IsConfigured)
+                {
+                    throw new CliUsageException("--email needs an SMTP server: set Smtp__Host (and Smtp__Port, Smtp__From, Smtp__Security)");
+                }
+            }
+            else if (recipients.Count > 0)
+            {
+                throw new CliUsageException("--to is only used with --email");
+            }
+
+            var lakeRoot = MetricsCommand.ExistingLake(parseResult.GetValue(lake)!);
+            var pack = new PackRenderer(TimeProvider.System).Render(lakeRoot, new PackRequest(period, scope, at));
+            var path = Path.GetFullPath(parseResult.GetValue(output)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, pack.Pdf, cancellationToken);
+            Console.Out.WriteLine($"wrote {path} ({pack.Pdf.Length:N0} bytes): {CalibrationPack.Title(pack.Data)}, " +
+                $"scope {CalibrationPack.ScopeText(pack.Data.Request.Scope)}, {pack.Data.Current.Overall.Decisions:N0} cases" +
+                (pack.Data.IsEmpty ? " (empty period)" : ""));
+            if (send)
+            {
+                var messageId = await ReportMailer.SendAsync(
+                    smtp,
+                    new ReportEmail(recipients, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText, pack.Pdf, Path.GetFileName(path)),
+                    cancellationToken);
+                Console.Out.WriteLine($"emailed to {string.Join(", ", recipients)} via {smtp.Host}:{smtp.Port} ({messageId})");
+            }
+
+            return 0;
         });
         return command;
     }

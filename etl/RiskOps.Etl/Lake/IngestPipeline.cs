@@ -38,11 +38,11 @@ public sealed class IngestPipeline
     /// <summary>The lake's root folder (absolute).</summary>
     public string LakeRoot => Path.GetFullPath(_options.Root);
 
-    /// <summary>Rows per Parquet row group (and the flush size of one partition's buffer).</summary>
-    internal int RowGroupRows { get; set; } = 250_000;
+    /// <summary>Rows per Parquet row group (and the flush size of one partition's buffer); DuckDB's own default.</summary>
+    internal int RowGroupRows { get; set; } = 122_880;
 
-    /// <summary>Buffered rows across all partitions of a batch before the largest buffers are flushed.</summary>
-    internal int MaxBufferedRows { get; set; } = 500_000;
+    /// <summary>Buffered rows across all partitions of a batch before the largest buffers are flushed (bounds memory).</summary>
+    internal int MaxBufferedRows { get; set; } = 245_760;
 
     /// <summary>Called after each file of a batch is renamed into place (crash tests pause here).</summary>
     internal static Action<string>? AfterFilePublished { get; set; }
@@ -248,6 +248,7 @@ public sealed class IngestPipeline
 
         var ingestedAt = _time.GetUtcNow();
         var ingestedUtc = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
+        object boxedIngestedAt = ingestedUtc; // boxed once, not per row
         var hasher = _hasher.Value;
         using var validator = new RecordValidator(schema, hasher);
         var columns = LakeLayout.ColumnsOf(kind);
@@ -292,7 +293,7 @@ public sealed class IngestPipeline
                     quarantineRow[3] = reason;
                     quarantineRow[4] = raw;
                     quarantineRow[5] = batchId;
-                    quarantineRow[6] = ingestedUtc;
+                    quarantineRow[6] = boxedIngestedAt;
                     quarantineWriter.Append(quarantineRow);
                     if (quarantineWriter.BufferedRows >= RowGroupRows)
                     {
@@ -310,7 +311,7 @@ public sealed class IngestPipeline
                     continue;
                 }
 
-                row[lineageStart] = ingestedUtc;
+                row[lineageStart] = boxedIngestedAt;
                 row[lineageStart + 1] = batchId;
                 row[lineageStart + 2] = sourceName;
                 row[lineageStart + 3] = record.Line;

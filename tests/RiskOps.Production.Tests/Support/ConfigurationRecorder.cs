@@ -73,8 +73,11 @@ public static class ConfigurationRecorder
         public ConcurrentBag<string> Keys { get; } = [];
 
         // The binder walks an options class's properties only when its section has children: claim one everywhere.
+        // Only a few levels deep and never under the probe itself, or self-similar types would recurse forever.
         public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
-            parentPath is null ? earlierKeys : earlierKeys.Append(Probe);
+            parentPath is null || parentPath.Contains(Probe, StringComparison.Ordinal) || parentPath.Count(c => c == ':') >= 3
+                ? earlierKeys
+                : earlierKeys.Append(Probe);
 
         public override bool TryGet(string key, out string? value)
         {

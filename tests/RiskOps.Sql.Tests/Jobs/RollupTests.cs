@@ -13,7 +13,7 @@ public sealed class RollupTests
     [Fact]
     public void GetMetrics_FreshRollup_SameFiguresAsRaw()
     {
-        var data = RandomLake.Generate(21, 400);
+        var data = RandomLake.Generate(21, 300);
         using var lake = TestLake.Create(data);
         using var warehouse = Warehouse.Open(lake.Root);
         warehouse.BuildRollups(RandomLake.AsOf);

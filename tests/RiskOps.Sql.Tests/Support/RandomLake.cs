@@ -52,7 +52,7 @@ public static class RandomLake
             var threshold = random.Next(2) == 0 ? 0.8 : 0.9;
             var routing = confidence < threshold ? "manual" : "auto";
             var aiDecision = random.Next(3) == 0 ? "block" : "pass";
-            var (batch, at, ln) = Next(4);
+            var (batch, at, ln) = Next(2);
             var decision = new DecisionRow
             {
                 CaseId = caseId,
@@ -133,7 +133,7 @@ public static class RandomLake
                 ? random.Next(5) switch { 0 => null, 1 => "escalate", 2 => "block", _ => "pass" }
                 : "escalate";
             var resolvedAt = decision is null ? (DateTimeOffset?)null : assigned.AddMinutes(random.Next(1, 60 * 10));
-            var (batch, at, ln) = next(4);
+            var (batch, at, ln) = next(2);
             var review = new ReviewRow
             {
                 ReviewId = reviewId,
@@ -161,7 +161,7 @@ public static class RandomLake
             {
                 var auditId = $"a{++auditNo:D6}";
                 var verdict = random.Next(10) == 0 ? "incorrect" : "correct";
-                var (ab, aat, aln) = next(3);
+                var (ab, aat, aln) = next(2);
                 var audit = new QaAuditRow
                 {
                     AuditId = auditId,
@@ -202,7 +202,7 @@ public static class RandomLake
         var labeledAt = final.ScoredAt.AddHours(random.Next(1, 72));
         var label = Label(random, final.AiDecision);
         var auditSample = final.Routing == "auto" && random.Next(3) == 0;
-        var (batch, at, ln) = next(4);
+        var (batch, at, ln) = next(2);
         var row = new LabelRow
         {
             CaseId = final.CaseId,
