@@ -13,6 +13,7 @@ public static class CliApp
     {
         var root = new RootCommand("riskops — the RiskOps Analytics quality warehouse");
         root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(IngestCommand.CreateCompact());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());

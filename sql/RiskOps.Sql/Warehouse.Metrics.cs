@@ -39,7 +39,7 @@ public sealed partial class Warehouse
             return set;
         }
 
-        var asOfParameter = new DuckDBParameter("as_of_us", (asOf.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+        var asOfParameter = AsOfParameter(asOf);
         foreach (var name in SliceMetricNames)
         {
             var parameters = name == "resolution" ? new[] { asOfParameter } : [];
@@ -85,6 +85,10 @@ public sealed partial class Warehouse
         report.DataQuality = Map<DataQuality>(ReadRows(SqlScripts.Get("data_quality")).Single());
         return report;
     }
+
+    /// <summary>The as-of instant as <c>$as_of_us</c>, epoch microseconds (no time zone in play).</summary>
+    internal static DuckDBParameter AsOfParameter(DateTimeOffset asOf) =>
+        new("as_of_us", (asOf.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
 
     private static List<MetricSet> Dimension(Dictionary<(string Dimension, string? Slice), MetricSet> slices, string dimension) =>
         slices.Where(s => s.Key.Dimension == dimension)

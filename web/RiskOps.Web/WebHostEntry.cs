@@ -26,6 +26,7 @@ public static class WebHostEntry
 
         builder.AddWarehouse();
         builder.AddEtl();
+        builder.AddReports();
         builder.Services.AddRiskOpsJobs(builder.Configuration, runServer: true);
         builder.AddDashboardAuth();
         builder.AddDashboard();

@@ -8,7 +8,9 @@ namespace RiskOps.Cli.Commands;
 
 /// <summary>
 /// <c>riskops report --lake DIR --week YYYY-Www --out FILE.pdf [FILTERS] [--as-of TS] [--email --to ADDR...]</c>: the weekly
-/// calibration pack, rendered by the same <see cref="PackRenderer"/> the subscription job uses.
+/// calibration pack, rendered by the same <see cref="PackRenderer"/> the subscription job uses. FILTERS here are the scope
+/// filters (<c>--case-type --vendor --region --model-version</c>); the contract's <c>--to ADDR</c> takes the place of the
+/// date filter <c>--to</c>, which a weekly pack does not need.
 /// </summary>
 internal static class ReportCommand
 {
@@ -19,20 +21,30 @@ internal static class ReportCommand
         var week = new Option<string>("--week") { Description = "UTC ISO week of the pack, YYYY-Www", Required = true };
         var output = new Option<string>("--out") { Description = "The PDF file to write", Required = true };
         var email = new Option<bool>("--email") { Description = "Also email the pack (SMTP from Smtp__Host, Smtp__Port, Smtp__From, ...)" };
-        var to = new Option<string[]>("--to") { Description = "Recipient address (repeatable; with --email)", AllowMultipleArgumentsPerToken = true };
+        var to = new Option<string[]>("--to") { Description = "Recipient address (repeatable; with --email)", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var filters = new FilterOptions();
         var command = new Command("report", "Weekly calibration pack as PDF (A4), optionally emailed");
         command.Options.Add(lake);
         command.Options.Add(week);
         command.Options.Add(output);
         command.Options.Add(asOf);
-        filters.AddTo(command, includeWeek: false);
+        // The FILTERS narrow the scope; the period is the week, so --from/--to dates do not apply and --to names recipients.
+        command.Options.Add(filters.CaseType);
+        command.Options.Add(filters.ModelVersion);
+        command.Options.Add(filters.Region);
+        command.Options.Add(filters.Vendor);
         command.Options.Add(email);
         command.Options.Add(to);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var period = ReportPeriod.Parse(parseResult.GetValue(week)!);
-            var scope = filters.Read(parseResult, includeWeek: false);
+            var scope = new MetricFilters
+            {
+                CaseTypes = Clean(parseResult.GetValue(filters.CaseType)),
+                ModelVersions = Clean(parseResult.GetValue(filters.ModelVersion)),
+                Regions = Clean(parseResult.GetValue(filters.Region)),
+                Vendors = Clean(parseResult.GetValue(filters.Vendor)),
+            };
             var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
             var recipients = (parseResult.GetValue(to) ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
             var send = parseResult.GetValue(email);
@@ -76,4 +88,7 @@ internal static class ReportCommand
         });
         return command;
     }
+
+    private static string[] Clean(string[]? values) =>
+        values is null ? [] : values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
 }

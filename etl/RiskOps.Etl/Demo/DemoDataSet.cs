@@ -14,8 +14,11 @@ public sealed class DemoDataSet
     private const long Hour = 3600;
     private const long Day = 86400;
 
-    /// <summary>Share of auto-decided cases QA samples for a label; each sampled label weighs 1 / this.</summary>
+    /// <summary>Share of auto-decided cases QA samples for a label.</summary>
     private const double AuditSampleRate = 0.10;
+
+    /// <summary>The sample_weight of an audit_sample label: 1 / <see cref="AuditSampleRate"/>.</summary>
+    private const double AuditSampleWeight = 10.0;
 
     private static readonly string[] RegionNames = DemoScenario.Regions.Select(r => r.Region).ToArray();
     private static readonly double[] RegionCumulative = Cumulative(DemoScenario.Regions.Select(r => r.Share));
@@ -420,7 +423,7 @@ public sealed class DemoDataSet
         ("INHOUSE", _) => 0.99,
         (_, "AtlasCX") => 0.985,
         (_, "Northbridge") => 0.978,
-        (_, DemoScenario.DriftingVendor) => 0.99 - (0.19 * Math.Clamp(progress, 0, 1)),
+        (_, DemoScenario.DriftingVendor) => 0.99 - (0.22 * Math.Clamp(progress, 0, 1)),
         _ => 0.98,
     };
 
@@ -451,7 +454,7 @@ public sealed class DemoDataSet
     private void MaybeAudit(Random rng, CaseState state, string reviewId, bool isBpo, long resolved, bool correct, string decision)
     {
         // QA samples BPO work more heavily than in-house work.
-        if (rng.NextDouble() >= (isBpo ? 0.30 : 0.15))
+        if (rng.NextDouble() >= (isBpo ? 0.40 : 0.15))
         {
             return;
         }
@@ -508,7 +511,7 @@ public sealed class DemoDataSet
             labeledAt = scored + Day + Exp(rng, 3 * Day);
             source = "audit_sample";
             labeledBy = "qa.sampler";
-            weight = 1.0 / AuditSampleRate;
+            weight = AuditSampleWeight;
         }
         else if (label == "FP" && sourceDraw < AuditSampleRate + 0.60)
         {

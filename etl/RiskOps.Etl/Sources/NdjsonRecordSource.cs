@@ -28,8 +28,8 @@ internal sealed partial class NdjsonRecordSource : IRecordSource
         var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         try
         {
-            var source = new NdjsonRecordSource(reader, KindSchemas.Decisions);
-            var first = source.NextNonBlank(out var firstLine);
+            long line = 0;
+            var first = NextNonBlank(reader, ref line);
             if (first is null)
             {
                 // An empty delivery lands nothing; it still needs a kind to be recorded under.
@@ -42,21 +42,21 @@ internal sealed partial class NdjsonRecordSource : IRecordSource
                 using var doc = JsonDocument.Parse(first);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new UnreadableInputException($"line {firstLine} is not a JSON object; NDJSON needs one object per line");
+                    throw new UnreadableInputException($"line {line} is not a JSON object; NDJSON needs one object per line");
                 }
 
                 names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
             }
             catch (JsonException ex)
             {
-                throw new UnreadableInputException($"line {firstLine} is not JSON ({ex.Message.Split('.')[0]}); NDJSON needs one object per line", ex);
+                throw new UnreadableInputException($"line {line} is not JSON ({ex.Message.Split('.')[0]}); NDJSON needs one object per line", ex);
             }
 
             var resolved = new NdjsonRecordSource(reader, KindSchemas.For(kind ?? kindFromFields(names)))
             {
                 _pending = first,
-                _pendingLine = firstLine,
-                _line = source._line,
+                _pendingLine = line,
+                _line = line,
             };
             if (!names.Any(n => resolved.Schema.IndexOf(n) >= 0))
             {
@@ -88,7 +88,8 @@ internal sealed partial class NdjsonRecordSource : IRecordSource
             }
             else
             {
-                text = NextNonBlank(out line);
+                text = NextNonBlank(_reader, ref _line);
+                line = _line;
             }
 
             if (text is null)
@@ -178,21 +179,21 @@ internal sealed partial class NdjsonRecordSource : IRecordSource
         }
     }
 
-    private string? NextNonBlank(out long line)
+    private static string? NextNonBlank(StreamReader reader, ref long line)
     {
         while (true)
         {
             string? text;
             try
             {
-                text = _reader.ReadLine();
+                text = reader.ReadLine();
             }
             catch (DecoderFallbackException ex)
             {
-                throw new UnreadableInputException($"the file is not UTF-8 text (near line {_line + 1})", ex);
+                throw new UnreadableInputException($"the file is not UTF-8 text (near line {line + 1})", ex);
             }
 
-            line = ++_line;
+            line++;
             if (text is null)
             {
                 return null;

@@ -215,7 +215,7 @@ public sealed class MetricFileTests : IDisposable
         Assert.Equal(1 / 3.0, report.ByCaseType[0].SopCoverage!.Value, 12);
     }
 
-    private static DuckDBParameter AsOf(DateTimeOffset at) => new("as_of_us", (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+    private static DuckDBParameter AsOf(DateTimeOffset at) => Warehouse.AsOfParameter(at);
 
     private static DuckDBParameter CaseTypes() => new("case_types", new List<string>());
 

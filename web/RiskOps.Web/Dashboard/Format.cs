@@ -38,6 +38,7 @@ internal static class Format
     {
         null => None,
         DateTimeOffset dto => Instant(dto),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime dt => Instant(new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc))),
         double d => d.ToString("0.####", CultureInfo.InvariantCulture),
         float f => f.ToString("0.####", CultureInfo.InvariantCulture),

@@ -23,6 +23,10 @@ internal static class Charts
     public static ChartModel Svg(string title, Plot plot, int width = 560, int height = 320) =>
         new(title, ChartRender.ToSvg(plot, width, height));
 
+    /// <summary>A trend line of one figure over weeks, chart-sized.</summary>
+    public static ChartModel Trend(string title, IEnumerable<double?> values) =>
+        new(title, ChartRender.ToSvg(QualityCharts.Sparkline(values.ToList()), 360, 110));
+
     /// <summary>A small trend line of one figure over weeks.</summary>
     public static string Sparkline(IEnumerable<double?> values) =>
         ChartRender.ToSvg(QualityCharts.Sparkline(values.ToList()), 160, 40);

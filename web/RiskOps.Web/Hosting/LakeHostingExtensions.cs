@@ -1,39 +1,46 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using RiskOps.Etl;
 using RiskOps.Etl.Lake;
+using RiskOps.Reports;
+using RiskOps.Sql;
 using RiskOps.Web.Dashboard;
 using RiskOps.Web.Demo;
 
 namespace RiskOps.Web.Hosting;
 
-/// <summary>The lake's two doors in the web app: the warehouse (reads) and the ETL pipeline (writes).</summary>
+/// <summary>The libraries' areas in the web app: the warehouse (reads), the ETL pipeline (writes) and the reports.</summary>
 internal static class LakeHostingExtensions
 {
     /// <summary>
-    /// Reads: binds <see cref="LakeOptions"/> from <c>Lake</c> (<c>--lake DIR</c> maps to <c>Lake:Root</c>) and registers
-    /// <see cref="DashboardData"/>, the cached per-request access to <c>RiskOps.Sql.Warehouse</c>.
+    /// Reads: the warehouse area (rollup job, options) and <see cref="DashboardData"/>, the cached per-request access to
+    /// <c>RiskOps.Sql.Warehouse</c> over <c>Lake:Root</c> (<c>--lake DIR</c>).
     /// </summary>
     public static WebApplicationBuilder AddWarehouse(this WebApplicationBuilder builder)
     {
+        builder.Services.AddWarehouse();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMemoryCache();
-        builder.Services.AddOptions<LakeOptions>().BindConfiguration(LakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DashboardData>();
         return builder;
     }
 
     /// <summary>
-    /// Writes: the <see cref="IngestPipeline"/> (the ingest API and demo seeding land through it) and the first-start demo
-    /// seeder (<c>Demo:SeedOnStart</c>, <c>Demo:Cases</c>, <c>Demo:Seed</c>).
+    /// Writes: the ETL area (<see cref="LakeOptions"/> from <c>Lake</c>, the <see cref="IngestPipeline"/> the ingest API
+    /// lands through, the ETL jobs) and the first-start demo seeder (<c>Demo:SeedOnStart</c>, <c>Demo:Cases</c>, <c>Demo:Seed</c>).
     /// </summary>
     public static WebApplicationBuilder AddEtl(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LakeOptions>>().Value);
-        builder.Services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<IngestPipeline>(sp));
+        builder.Services.AddEtl(builder.Configuration);
         builder.Services.AddOptions<DemoSeedOptions>().BindConfiguration("Demo");
         builder.Services.AddSingleton<DemoSeedState>();
         builder.Services.AddHostedService<DemoSeeder>();
+        return builder;
+    }
+
+    /// <summary>The reports area: pack renderer, archive and report subscriptions (scheduled through the jobs area).</summary>
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddReports(builder.Configuration);
         return builder;
     }
 }

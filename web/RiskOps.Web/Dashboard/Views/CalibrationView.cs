@@ -12,7 +12,7 @@ internal static class CalibrationView
     {
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
         var thresholds = request.Data.Thresholds(request.Filters.Metrics);
-        var pooled = metrics.Reliability.Where(b => b.CaseType is null).OrderBy(b => b.Bin).ToList();
+        var pooled = metrics.Reliability.Where(b => b.Dimension == "overall").OrderBy(b => b.Bin).ToList();
 
         var reliability = new Section("Reliability")
         {
@@ -20,8 +20,8 @@ internal static class CalibrationView
             Charts = pooled.Count > 0 ? [Charts.Svg("Reliability diagram (all case types)", QualityCharts.Reliability(pooled), 420, 360)] : [],
             Tables =
             [
-                new TableModel("reliability", "Reliability bins", ["case_type", "bin", "range", "cases", "mean_confidence", "observed_accuracy"],
-                    metrics.Reliability.OrderBy(b => b.CaseType is not null).ThenBy(b => b.CaseType, StringComparer.Ordinal).ThenBy(b => b.Bin)
+                new TableModel("reliability", "Reliability bins (all case types, then per case type)", ["case_type", "bin", "range", "cases", "mean_confidence", "observed_accuracy"],
+                    metrics.Reliability.Where(b => b.Dimension != "week").OrderBy(b => b.CaseType is not null).ThenBy(b => b.CaseType, StringComparer.Ordinal).ThenBy(b => b.Bin)
                         .Select(b => (IReadOnlyList<Cell>)
                         [
                             b.CaseType ?? "all", b.Bin.ToString(CultureInfo.InvariantCulture), $"[{Format.Num(b.BinLow, 1)}, {Format.Num(b.BinHigh, 1)})",
@@ -33,7 +33,7 @@ internal static class CalibrationView
         var trend = new Section("ECE and Brier per week")
         {
             Charts = metrics.ByWeek.Count > 1
-                ? [new ChartModel("ECE per week", Charts.Sparkline(metrics.ByWeek.Select(w => w.Ece))), new ChartModel("Brier per week", Charts.Sparkline(metrics.ByWeek.Select(w => w.Brier)))]
+                ? [Charts.Trend("ECE per week", metrics.ByWeek.Select(w => w.Ece)), Charts.Trend("Brier per week", metrics.ByWeek.Select(w => w.Brier))]
                 : [],
             Tables =
             [

@@ -33,7 +33,11 @@ internal static class SlaView
                         new StatusCard("SLA compliance", Format.Pct(metrics.Overall.SlaCompliance), Format.None, Format.None, Target.Sla.Describe(), Target.Sla.Judge(metrics.Overall.SlaCompliance),
                             metrics.ByWeek.Count > 1 ? Charts.Sparkline(metrics.ByWeek.Select(w => w.SlaCompliance)) : null),
                     ],
-                    Charts = [Charts.Svg("Open backlog by age", QualityCharts.BacklogAgeing(metrics.Overall), 460, 280)],
+                    Charts =
+                    [
+                        .. metrics.ByWeek.Count > 1 ? [Charts.Trend("SLA compliance per week", metrics.ByWeek.Select(w => w.SlaCompliance))] : Array.Empty<ChartModel>(),
+                        Charts.Svg("Open backlog by age", QualityCharts.BacklogAgeing(metrics.Overall), 460, 280),
+                    ],
                     Tables = [Table("weekly", "Per week", "week", metrics.ByWeek.Select(w => (w.Week ?? Format.None, w)))],
                 },
                 new Section("By case type") { Tables = [Table("by_case_type", "Per case type", "case_type", metrics.ByCaseType.Select(m => (m.CaseType ?? Format.None, m)).Append(("all", metrics.Overall)))] },
