@@ -33,6 +33,8 @@ public sealed class RecurringJobsRegistrarTests(PostgresFixture postgres)
             await registrar.StartAsync(CancellationToken.None);
         }
 
+        HangfireGlobals.ResetLogProvider();
+
         var jobs = board.RecurringJobs().ToDictionary(j => j.Id);
         Assert.Equal([RecurringJobsRegistrar.CompactionId, RecurringJobsRegistrar.LandingScanId, RecurringJobsRegistrar.PostgresExtractId], jobs.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(("*/2 * * * *", JobQueues.Ingest), (jobs[RecurringJobsRegistrar.LandingScanId].Cron, jobs[RecurringJobsRegistrar.LandingScanId].Job.Queue));

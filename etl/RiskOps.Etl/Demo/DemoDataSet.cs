@@ -342,6 +342,9 @@ public sealed class DemoDataSet
             ? Exp(rng, 25 * Minute)
             : delayDraw < 0.96 ? Hour + Exp(rng, 2 * Hour) : (5 * Hour) + Exp(rng, 20 * Hour));
         var stuck = rng.NextDouble() < 0.012;
+        // Some cases wait days for the customer's documents before the first reviewer can decide.
+        var parked = rng.NextDouble() < 0.04;
+        var parkedFor = Day + Exp(rng, 2 * Day);
 
         string org;
         string? vendor;
@@ -376,7 +379,7 @@ public sealed class DemoDataSet
             var reviewer = ReviewerId(rng, org, vendor, tier);
             var medianMinutes = tier switch { "agent" => 18.0, "senior" => 28.0, _ => 35.0 };
             var handling = (long)(medianMinutes * Minute * Math.Exp(0.7 * Normal(rng)));
-            var resolved = assigned + Math.Max(60, handling);
+            var resolved = assigned + Math.Max(60, handling) + (parked && step == 0 ? parkedFor : 0);
             var escalateP = tier switch
             {
                 "agent" => keyUser ? 0.72 : 0.10,
@@ -526,6 +529,13 @@ public sealed class DemoDataSet
             labeledAt = scored + (3 * Day) + Exp(rng, 8 * Day);
             source = type.Name == "WITHDRAWAL_ANOMALY" ? "chargeback" : "other";
             labeledBy = type.Name == "WITHDRAWAL_ANOMALY" ? "payments.chargebacks" : "fraud.investigations";
+        }
+        else if (label == "TP" && sourceDraw < AuditSampleRate + 0.50)
+        {
+            // Fraud operations confirm half of the automatic blocks while handling the blocked accounts.
+            labeledAt = scored + (6 * Hour) + Exp(rng, 2 * Day);
+            source = "other";
+            labeledBy = "fraud.ops";
         }
         else
         {

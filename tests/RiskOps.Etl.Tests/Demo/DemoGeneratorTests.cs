@@ -91,9 +91,9 @@ public sealed class DemoGeneratorTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
 
         Assert.Equal(20000, counts[RecordKind.Decisions]);
-        Assert.InRange(counts[RecordKind.Reviews], 1500, 6000);
-        Assert.InRange(counts[RecordKind.Labels], 1500, 6000);
-        Assert.InRange(counts[RecordKind.QaAudits], 150, 800);
+        Assert.InRange(counts[RecordKind.Reviews], 2500, 5000);
+        Assert.InRange(counts[RecordKind.Labels], 3500, 6500);
+        Assert.InRange(counts[RecordKind.QaAudits], 500, 1500);
         Assert.Equal(24, counts[RecordKind.SopCoverage]);
     }
 

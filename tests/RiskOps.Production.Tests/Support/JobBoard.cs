@@ -14,6 +14,7 @@ public sealed class JobBoard
     /// <summary>Opens the Hangfire database (creating its schema).</summary>
     public JobBoard(string connectionString)
     {
+        HangfireGlobals.EnsureInitialized();
         _storage = HangfireStorage.CreatePostgres(connectionString, new JobsOptions { QueuePollInterval = TimeSpan.FromMilliseconds(250) });
         _client = new BackgroundJobClient(_storage);
     }

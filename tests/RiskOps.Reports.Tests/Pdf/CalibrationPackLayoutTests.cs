@@ -88,7 +88,11 @@ public sealed class CalibrationPackLayoutTests
         var dir = PdfTools.ArtifactDir("report-pages");
         var path = Path.Combine(dir, $"layout-{name}.pdf");
         File.WriteAllBytes(path, pdf);
-        PdfTools.PdfToPng(path, dir, $"layout-{name}");
+        if (name is "sample" or "empty")
+        {
+            PdfTools.PdfToPng(path, dir, $"layout-{name}");
+        }
+
         return path;
     }
 

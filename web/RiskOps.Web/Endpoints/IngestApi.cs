@@ -110,31 +110,18 @@ internal static class IngestApi
             limit.MaxRequestBodySize = max;
         }
 
-        // Spool the body to a temporary file: the size limit holds for chunked bodies too, and the pipeline gets a
-        // seekable stream it can read at its own pace.
-        await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        try
-        {
-            if (!await CopyLimitedAsync(request.Body, spool, max, cancellationToken))
-            {
-                return Error(StatusCodes.Status413PayloadTooLarge, $"body is larger than the limit of {max} bytes (Ingest:MaxBodyBytes)");
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, $"body is larger than the limit of {max} bytes (Ingest:MaxBodyBytes)");
-        }
-
-        if (spool.Length == 0)
+        if (request.ContentLength == 0)
         {
             return Error(StatusCodes.Status400BadRequest, "empty body");
         }
 
-        spool.Position = 0;
+        // The pipeline spools the body to the lake's staging folder itself; this wrapper stops it at the limit, which
+        // also holds for chunked bodies (no Content-Length) and hosts without a server-side limit.
+        await using var body = new LimitedStream(request.Body, max);
         try
         {
             var result = await pipeline.IngestStreamAsync(
-                spool,
+                body,
                 format,
                 recordKind,
                 $"http:/api/ingest/{recordKind.LakeName()}",
@@ -157,29 +144,14 @@ internal static class IngestApi
         {
             return Error(StatusCodes.Status400BadRequest, ex.Message);
         }
+        catch (Exception ex) when (ex is BodyTooLargeException || ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"body is larger than the limit of {max} bytes (Ingest:MaxBodyBytes)");
+        }
     }
 
     private static JsonHttpResult<IngestError> Error(int status, string message) =>
         TypedResults.Json(new IngestError(message), WarehouseJson.Options, "application/json", status);
-
-    private static async Task<bool> CopyLimitedAsync(Stream from, Stream to, long max, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > max)
-            {
-                return false;
-            }
-
-            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-
-        return true;
-    }
 
     /// <summary>Compares in constant time (on hashes, so lengths leak nothing either).</summary>
     private static bool KeyAccepted(string presented, IReadOnlyList<string> keys)
@@ -197,5 +169,52 @@ internal static class IngestApi
         }
 
         return accepted;
+    }
+}
+
+/// <summary>A body went past <c>Ingest:MaxBodyBytes</c>.</summary>
+internal sealed class BodyTooLargeException() : Exception("request body too large");
+
+/// <summary>A read-only view of a stream that throws <see cref="BodyTooLargeException"/> once more than a limit is read.</summary>
+internal sealed class LimitedStream(Stream inner, long limit) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _read;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        _read += read;
+        return _read > limit ? throw new BodyTooLargeException() : read;
     }
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using RiskOps.Reports.Delivery;
+using RiskOps.Reports.Pdf;
+using RiskOps.Sql.Model;
+using RiskOps.Web.Auth;
+
+namespace RiskOps.Web.Pages.Reports;
+
+/// <summary>
+/// The report archive: every archived calibration pack (subscription deliveries and on-demand packs) with download
+/// links, the recent delivery log, and "generate now" for managers and admins.
+/// </summary>
+[Authorize(Policy = Policies.Reports)]
+internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, TimeProvider time, ILogger<IndexModel> logger) : PageModel
+{
+    /// <summary>How many delivery-log lines the page shows.</summary>
+    private const int RecentDeliveries = 30;
+
+    /// <summary>Archived packs, newest week first.</summary>
+    public IReadOnlyList<ArchivedReport> Reports { get; private set; } = [];
+
+    /// <summary>The latest delivery attempts, newest first.</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries { get; private set; } = [];
+
+    /// <summary>The week pre-filled in the form: the last complete UTC week.</summary>
+    [BindProperty]
+    public string Week { get; set; } = "";
+
+    /// <summary>Optional case-type scope of "generate now".</summary>
+    [BindProperty(Name = "case_type")]
+    public string? CaseType { get; set; }
+
+    /// <summary>Optional vendor scope of "generate now".</summary>
+    [BindProperty]
+    public string? Vendor { get; set; }
+
+    /// <summary>A validation error shown with HTTP 400.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>The id of a pack just generated (highlighted).</summary>
+    [TempData]
+    public string? Generated { get; set; }
+
+    public void OnGet()
+    {
+        Week = ReportPeriod.LastCompleteBefore(time.GetUtcNow()).Week;
+        Load();
+    }
+
+    /// <summary>Downloads an archived pack by id; 404 for anything that is not in the archive.</summary>
+    public IActionResult OnGetDownload(string id)
+    {
+        var stream = archive.OpenRead(id);
+        if (stream is null)
+        {
+            return NotFound();
+        }
+
+        return File(stream, "application/pdf", id.Split('/')[^1]);
+    }
+
+    /// <summary>Renders a pack now (synchronously: a pack takes seconds) into the archive's <c>on-demand</c> folder.</summary>
+    public IActionResult OnPostGenerate()
+    {
+        try
+        {
+            var period = ReportPeriod.Parse(Week);
+            var scope = new MetricFilters
+            {
+                CaseTypes = string.IsNullOrWhiteSpace(CaseType) ? [] : [CaseType.Trim()],
+                Vendors = string.IsNullOrWhiteSpace(Vendor) ? [] : [Vendor.Trim()],
+            };
+            var now = time.GetUtcNow();
+            var pack = renderer.Render(archive.LakeRoot, new PackRequest(period, scope, now, ReportArchive.OnDemand));
+            var fileName = string.Create(CultureInfo.InvariantCulture, $"calibration-pack-{period.Week}-{now.UtcDateTime:yyyyMMdd-HHmmss}.pdf");
+            var id = archive.Write(ReportArchive.OnDemand, period.Week, fileName, pack.Pdf);
+            archive.Log(new DeliveryRecord(time.GetUtcNow(), ReportArchive.OnDemand, period.Week, [], "archived", ArchiveId: id));
+            logger.LogInformation("{User} generated {Id}", User.Identity?.Name, id);
+            Generated = id;
+            return RedirectToPage();
+        }
+        catch (InvalidFilterException ex)
+        {
+            Error = ex.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Load();
+            return Page();
+        }
+    }
+
+    private void Load()
+    {
+        Reports = archive.List();
+        Deliveries = archive.Deliveries().Reverse().Take(RecentDeliveries).ToList();
+    }
+}
