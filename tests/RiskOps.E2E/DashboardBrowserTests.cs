@@ -150,8 +150,8 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         // Change a filter through the form: it lands in the URL, so the link can be shared.
         await page.GotoAsync("/bpo?" + DashboardServer.AsOfQuery);
         await page.SelectOptionAsync("select[name=case_type]", "ATO");
-        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("form.filters button[type=submit]"));
-        Assert.Contains("case_type=ATO", page.Url, StringComparison.Ordinal);
+        await page.ClickAsync("form.filters button[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains("case_type=ATO", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         Assert.Contains("case types ATO", await page.InnerTextAsync("p.scope"), StringComparison.Ordinal);
         Assert.Contains("case_type=ATO", await page.GetAttributeAsync("nav a[href^='/model']", "href"), StringComparison.Ordinal);
 

@@ -6,7 +6,7 @@ namespace RiskOps.Etl.Demo;
 /// <param name="Signals">The signal set, sorted.</param>
 /// <param name="RootCauseType">The root-cause type most of its errors carry (<c>A</c>, <c>B</c> or <c>C</c>).</param>
 /// <param name="RootCauseCode">The root-cause code most of its errors carry.</param>
-/// <param name="Route">The route the root-cause type implies: <c>retrain</c>, <c>threshold rules</c> or <c>SOP update</c>.</param>
+/// <param name="Route">The route the root-cause type implies, as the warehouse names it: <c>retrain</c> (A), <c>threshold_rules</c> (B) or <c>sop_update</c> (C).</param>
 /// <param name="Description">One sentence for people.</param>
 public sealed record PlantedPattern(
     string CaseType,
@@ -77,9 +77,9 @@ public static class DemoScenario
     [
         new("ATO", "FP", ["new_device", "vpn_ip"], "A", "ATO.new_device_overweighted", "retrain",
             "the agent blocks legitimate logins from a new device behind a VPN, confidently (mostly auto-decided; worse after the switch to risk-agent-3.2); found through complaints, audit samples and reviews"),
-        new("WITHDRAWAL_ANOMALY", "FN", ["mule_pattern"], "C", "WITHDRAWAL.mule_pattern_unhandled", "SOP update",
+        new("WITHDRAWAL_ANOMALY", "FN", ["mule_pattern"], "C", "WITHDRAWAL.mule_pattern_unhandled", "sop_update",
             "the agent passes money-mule withdrawals; no SOP covers the scenario (listed in sop_coverage as not covered), so it shows as an SOP gap; found through chargebacks, audit samples and reviews"),
-        new("KYC_AUDIT", "FP", ["doc_mismatch", "sybil_cluster"], "B", "KYC.sybil_threshold_too_low", "threshold rules",
+        new("KYC_AUDIT", "FP", ["doc_mismatch", "sybil_cluster"], "B", "KYC.sybil_threshold_too_low", "threshold_rules",
             "the agent blocks legitimate KYC cases flagged as both sybil cluster and document mismatch with confidence just above the 0.85 threshold; a higher threshold would send them to people"),
     ];
 

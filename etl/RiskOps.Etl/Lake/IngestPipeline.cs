@@ -1,5 +1,7 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -254,7 +256,14 @@ public sealed class IngestPipeline
         var columns = LakeLayout.ColumnsOf(kind);
         var lineageStart = columns.Count - LakeLayout.LineageColumns.Count;
         var writers = new SortedDictionary<DateOnly, ParquetPartWriter>();
+        var dataPool = new ColumnBatchPool(columns);
         ParquetPartWriter? quarantineWriter = null;
+
+        // Two stages on two threads: this one reads, validates and hashes; a writer task encodes full row groups with
+        // Parquet.Net. The bounded channel keeps at most a couple of row groups in flight (memory stays flat).
+        var flushes = Channel.CreateBounded<(ParquetPartWriter Writer, ColumnBatch Batch)>(
+            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var writerTask = Task.Run(() => WriteRowGroupsAsync(flushes, cancellationToken), CancellationToken.None);
         var quarantineRow = new object?[LakeLayout.QuarantineColumns.Count];
         var sample = new List<QuarantinedRecord>();
         var row = new object?[columns.Count];
@@ -297,15 +306,15 @@ public sealed class IngestPipeline
                     quarantineWriter.Append(quarantineRow);
                     if (quarantineWriter.BufferedRows >= RowGroupRows)
                     {
-                        await quarantineWriter.FlushRowGroupAsync(cancellationToken);
+                        await flushes.Writer.WriteAsync((quarantineWriter, quarantineWriter.Detach()), cancellationToken);
                     }
 
                     continue;
                 }
 
-                var hash = validator.RecordHash(row);
+                var hash = validator.RecordHash(row, out var hashValue);
                 var dt = DateOnly.FromDateTime((DateTime)row[schema.PartitionIndex]!);
-                if (!index.TryAdd(dt, hash))
+                if (!index.TryAdd(dt, hashValue))
                 {
                     duplicates++;
                     continue;
@@ -319,7 +328,7 @@ public sealed class IngestPipeline
                 if (!writers.TryGetValue(dt, out var writer))
                 {
                     writer = ParquetPartWriter.Create(
-                        Path.Combine(staging, kind.LakeName(), LakeLayout.PartitionName(dt), LakeLayout.PartFileName(batchId)), columns);
+                        Path.Combine(staging, kind.LakeName(), LakeLayout.PartitionName(dt), LakeLayout.PartFileName(batchId)), columns, dataPool);
                     writers[dt] = writer;
                 }
 
@@ -334,7 +343,7 @@ public sealed class IngestPipeline
                 if (writer.BufferedRows >= RowGroupRows)
                 {
                     buffered -= writer.BufferedRows;
-                    await writer.FlushRowGroupAsync(cancellationToken);
+                    await flushes.Writer.WriteAsync((writer, writer.Detach()), cancellationToken);
                 }
                 else if (buffered >= MaxBufferedRows)
                 {
@@ -342,7 +351,7 @@ public sealed class IngestPipeline
                     foreach (var largest in writers.Values.OrderByDescending(w => w.BufferedRows).ToList())
                     {
                         buffered -= largest.BufferedRows;
-                        await largest.FlushRowGroupAsync(cancellationToken);
+                        await flushes.Writer.WriteAsync((largest, largest.Detach()), cancellationToken);
                         if (buffered < MaxBufferedRows / 2)
                         {
                             break;
@@ -351,6 +360,22 @@ public sealed class IngestPipeline
                 }
             }
 
+            // The last row group of every file goes through the writer task too, then the footers are written here.
+            foreach (var writer in writers.Values)
+            {
+                if (writer.BufferedRows > 0)
+                {
+                    await flushes.Writer.WriteAsync((writer, writer.Detach()), cancellationToken);
+                }
+            }
+
+            if (quarantineWriter is { BufferedRows: > 0 })
+            {
+                await flushes.Writer.WriteAsync((quarantineWriter, quarantineWriter.Detach()), cancellationToken);
+            }
+
+            flushes.Writer.TryComplete();
+            await writerTask;
             foreach (var writer in writers.Values)
             {
                 await writer.CompleteAsync(cancellationToken);
@@ -361,22 +386,28 @@ public sealed class IngestPipeline
                 await quarantineWriter.CompleteAsync(cancellationToken);
             }
         }
-        catch
+        catch (Exception failure)
         {
-            foreach (var writer in writers.Values)
+            // Stop the writer task before the files it writes are disposed; a failure there is the one to report.
+            flushes.Writer.TryComplete();
+            try
             {
-                await writer.DisposeAsync();
+                await writerTask;
+            }
+            catch (Exception writerFailure) when (failure is ChannelClosedException)
+            {
+                await AbandonAsync(writers.Values, quarantineWriter, lockHandle, staging);
+                ExceptionDispatchInfo.Throw(writerFailure);
+            }
+            catch (Exception)
+            {
+                // The reader's own failure is reported below.
             }
 
-            if (quarantineWriter is not null)
-            {
-                await quarantineWriter.DisposeAsync();
-            }
-
-            lockHandle.Dispose();
-            TryDeleteDirectory(staging);
+            await AbandonAsync(writers.Values, quarantineWriter, lockHandle, staging);
             throw;
         }
+
 
         // Publish: every staged file renamed into place, then the manifest that marks the batch complete.
         var files = new List<string>();
@@ -413,6 +444,40 @@ public sealed class IngestPipeline
             "Batch {BatchId} {Kind} from {Source}: {Landed} landed, {Quarantined} quarantined, {Duplicates} duplicates, {Flagged} flagged",
             batchId, kind.LakeName(), sourceName, landed, quarantined, duplicates, flaggedCount);
         return new IngestResult(batchId, kind, sourceName, landed, quarantined, duplicates, false, flaggedCount, sample);
+    }
+
+    /// <summary>The writer stage: encodes row groups in arrival order (one file's row groups arrive in order).</summary>
+    private static async Task WriteRowGroupsAsync(Channel<(ParquetPartWriter Writer, ColumnBatch Batch)> flushes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (writer, batch) in flushes.Reader.ReadAllAsync(cancellationToken))
+            {
+                await writer.WriteAsync(batch, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Unblocks the reader stage (its next WriteAsync throws) instead of leaving it waiting on a full channel.
+            flushes.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private static async Task AbandonAsync(IEnumerable<ParquetPartWriter> writers, ParquetPartWriter? quarantineWriter, IDisposable lockHandle, string staging)
+    {
+        foreach (var writer in writers)
+        {
+            await writer.DisposeAsync();
+        }
+
+        if (quarantineWriter is not null)
+        {
+            await quarantineWriter.DisposeAsync();
+        }
+
+        lockHandle.Dispose();
+        TryDeleteDirectory(staging);
     }
 
     private static (string? Clear, string? Hashed) UserIdOf(RawRecord record, RecordValidator validator)

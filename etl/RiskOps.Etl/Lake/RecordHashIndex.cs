@@ -36,6 +36,18 @@ internal sealed class RecordHashIndex : IDisposable
         return set.Add(Parse(recordHash));
     }
 
+    /// <summary>Adds the hash (as the number <see cref="Validation.RecordValidator.RecordHash(object?[], out UInt128)"/> gives); false when already present.</summary>
+    public bool TryAdd(DateOnly dt, UInt128 recordHash)
+    {
+        if (!_partitions.TryGetValue(dt, out var set))
+        {
+            set = Load(dt);
+            _partitions[dt] = set;
+        }
+
+        return set.Add(recordHash);
+    }
+
     public void Dispose() => _connection?.Dispose();
 
     private static UInt128 Parse(string hex) => UInt128.Parse(hex.AsSpan(0, Math.Min(32, hex.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);

@@ -21,6 +21,7 @@ internal sealed partial class RecordValidator : IDisposable
 
     // One reused hash context: a one-shot SHA256.HashData per row pays OpenSSL's context set-up every time.
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _hmac;
     private readonly Dictionary<string, string> _userIdHashes = new(StringComparer.Ordinal);
     private byte[] _bytes = new byte[1024];
 
@@ -30,9 +31,14 @@ internal sealed partial class RecordValidator : IDisposable
         _hasher = hasher;
         _userIdIndex = schema.IndexOf("user_id");
         _annotationIndex = schema.Kind == RecordKind.Labels ? schema.IndexOf("annotation") : -1;
+        _hmac = hasher.CreateHmac();
     }
 
-    public void Dispose() => _sha.Dispose();
+    public void Dispose()
+    {
+        _sha.Dispose();
+        _hmac.Dispose();
+    }
 
     /// <summary>The index of the user id field, or -1.</summary>
     public int UserIdIndex => _userIdIndex;
@@ -75,7 +81,10 @@ internal sealed partial class RecordValidator : IDisposable
     }
 
     /// <summary>The record hash: SHA-256 (first 16 bytes, hex) of the kind and its converted contract fields.</summary>
-    public string RecordHash(object?[] output)
+    public string RecordHash(object?[] output) => RecordHash(output, out _);
+
+    /// <summary>The record hash as hex and as the 128-bit number the dedupe index keys on (no hex round trip per row).</summary>
+    public string RecordHash(object?[] output, out UInt128 value)
     {
         var text = _canonical.Clear().Append(_schema.Kind.LakeName());
         for (var i = 0; i < _schema.Fields.Count; i++)
@@ -93,7 +102,7 @@ internal sealed partial class RecordValidator : IDisposable
                     text.Append(dt.Ticks);
                     break;
                 case double d:
-                    text.Append(d.ToString("R", CultureInfo.InvariantCulture));
+                    text.Append(CultureInfo.InvariantCulture, $"{d:R}");
                     break;
                 case int n:
                     text.Append(n);
@@ -125,6 +134,7 @@ internal sealed partial class RecordValidator : IDisposable
         _sha.AppendData(_bytes, 0, written);
         Span<byte> hash = stackalloc byte[32];
         _sha.GetHashAndReset(hash);
+        value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
         return System.Convert.ToHexStringLower(hash[..16]);
     }
 
@@ -141,9 +151,20 @@ internal sealed partial class RecordValidator : IDisposable
             _userIdHashes.Clear();
         }
 
-        hashed = _hasher.Hash(userId);
+        hashed = HashWithSession(userId);
         _userIdHashes[userId] = hashed;
         return hashed;
+    }
+
+    private string HashWithSession(string userId)
+    {
+        // Same bytes as UserIdHasher.Hash, through a reused HMAC context.
+        Span<byte> input = userId.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(userId.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(userId.Length)];
+        var length = Encoding.UTF8.GetBytes(userId, input);
+        _hmac.AppendData(input[..length]);
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.GetHashAndReset(mac);
+        return System.Convert.ToHexStringLower(mac);
     }
 
     private void CheckRules(object?[] v, List<string> errors)
@@ -232,7 +253,7 @@ internal sealed partial class RecordValidator : IDisposable
         {
             case FieldType.String:
                 var text = value as string ?? (value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.ToString() ?? string.Empty);
-                if (field.Name == "case_type" && !UpperSnake().IsMatch(text))
+                if (field.Name == "case_type" && !IsUpperSnake(text))
                 {
                     errors.Add($"case_type: {Show(text)} is not UPPER_SNAKE (e.g. {string.Join(", ", KindSchemas.KnownCaseTypes)})");
                     return null;
@@ -333,6 +354,11 @@ internal sealed partial class RecordValidator : IDisposable
                 errors.Add($"{field.Name}: {Show(value)} is not a boolean (true or false)");
                 return null;
             case FieldType.StringList:
+                if (value is string joined)
+                {
+                    return SplitList(joined);
+                }
+
                 IEnumerable<string> items = value switch
                 {
                     string str => str.Split('|'),
@@ -347,8 +373,130 @@ internal sealed partial class RecordValidator : IDisposable
         }
     }
 
+    /// <summary><c>a|b</c> → items trimmed, empty items dropped; null when none is left (as the LINQ path for other inputs).</summary>
+    private static string[]? SplitList(string joined)
+    {
+        if (joined.IndexOf('|', StringComparison.Ordinal) < 0)
+        {
+            var single = joined.Trim();
+            return single.Length == 0 ? null : [single];
+        }
+
+        var result = new List<string>(4);
+        var span = joined.AsSpan();
+        while (true)
+        {
+            var bar = span.IndexOf('|');
+            var item = (bar < 0 ? span : span[..bar]).Trim();
+            if (item.Length > 0)
+            {
+                result.Add(item.ToString());
+            }
+
+            if (bar < 0)
+            {
+                break;
+            }
+
+            span = span[(bar + 1)..];
+        }
+
+        return result.Count == 0 ? null : result.ToArray();
+    }
+
+    /// <summary>
+    /// The common shapes <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> parsed from the span, as UTC ticks. Anything else
+    /// (and anything out of range) returns false and takes the general regex + <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/> path,
+    /// so the results (and reasons) are the same as before; this only saves the general parser's cost per row.
+    /// </summary>
+    internal static bool TryParseIsoFast(ReadOnlySpan<char> s, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        {
+            return false;
+        }
+
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+        {
+            return false;
+        }
+
+        if (year < 2 || year > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var pos = 19;
+        long fraction = 0;
+        if (s[pos] == '.')
+        {
+            pos++;
+            var start = pos;
+            while (pos < s.Length && s[pos] is >= '0' and <= '9')
+            {
+                fraction = (fraction * 10) + (s[pos] - '0');
+                pos++;
+            }
+
+            var digits = pos - start;
+            if (digits is < 1 or > 7)
+            {
+                return false;
+            }
+
+            for (var i = digits; i < 7; i++)
+            {
+                fraction *= 10;
+            }
+        }
+
+        long offsetMinutes;
+        if (pos == s.Length - 1 && s[pos] == 'Z')
+        {
+            offsetMinutes = 0;
+        }
+        else if (pos == s.Length - 6 && s[pos] is '+' or '-' && s[pos + 3] == ':'
+            && Digits(s, pos + 1, 2, out var offsetHours) && Digits(s, pos + 4, 2, out var offsetMins)
+            && offsetMins <= 59 && (offsetHours * 60) + offsetMins <= 14 * 60)
+        {
+            offsetMinutes = ((offsetHours * 60) + offsetMins) * (s[pos] == '-' ? -1 : 1);
+        }
+        else
+        {
+            return false;
+        }
+
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fraction;
+        utcTicks = local - (offsetMinutes * TimeSpan.TicksPerMinute);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var c = s[i];
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
+    }
+
     private static object? ConvertTimestamp(FieldSpec field, object value, List<string> errors)
     {
+        if (value is string fast && TryParseIsoFast(fast, out var fastTicks))
+        {
+            return new DateTime(fastTicks - (fastTicks % 10), DateTimeKind.Utc);
+        }
+
         DateTimeOffset instant;
         switch (value)
         {
@@ -378,8 +526,32 @@ internal sealed partial class RecordValidator : IDisposable
         return new DateTime(ticks, DateTimeKind.Utc);
     }
 
-    [GeneratedRegex(@"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
-    private static partial Regex UpperSnake();
+    /// <summary>Same as <c>^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$</c>, without the regex engine (one call per row).</summary>
+    internal static bool IsUpperSnake(string text)
+    {
+        if (text.Length == 0 || text[0] is < 'A' or > 'Z' || text[^1] == '_')
+        {
+            return false;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '_')
+            {
+                if (text[i - 1] == '_')
+                {
+                    return false;
+                }
+            }
+            else if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?\s?([Zz]|[+-]\d{2}(:?\d{2})?)$")]
     private static partial Regex TimestampWithOffset();

@@ -289,8 +289,8 @@ public static class CalibrationPack
             blocks.Add(new Heading(slice.CaseType!, 2));
             blocks.Add(new Paragraph(
                 $"{Count(slice.Decisions)} cases, {Count(slice.LabeledCases)} labeled ({Percent(slice.LabelCompleteness)}). " +
-                $"Precision {Percent(slice.Precision)} {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}, " +
-                $"recall {Percent(slice.Recall)} {Interval(slice.RecallCiLow, slice.RecallCiHigh)}, accuracy {Percent(slice.Accuracy)}.", Size: 8.5f));
+                $"Precision {Percent(slice.Precision)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
+                $"recall {Percent(slice.Recall)} (95 % CI {Interval(slice.RecallCiLow, slice.RecallCiHigh)}), accuracy {Percent(slice.Accuracy)}.", Size: 8.5f));
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
             blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend)], 180));
         }

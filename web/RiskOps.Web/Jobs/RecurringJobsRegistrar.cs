@@ -59,7 +59,7 @@ public sealed class RecurringJobsRegistrar(
         if (string.IsNullOrWhiteSpace(cron))
         {
             manager.RemoveIfExists(id);
-            logger.LogInformation("Recurring job {Id} disabled (no cron)", id);
+            logger.LogInformation("Recurring job {Id} disabled (no cron, or its source is not configured)", id);
             return;
         }
 

@@ -24,7 +24,7 @@ public static class WorkerHost
     public static async Task<int> RunAsync(string? lakeRoot, string[] args, CancellationToken cancellationToken)
     {
         using var host = Build(lakeRoot, args);
-        var logger = host.Services.GetRequiredService<ILogger<JobsOptions>>();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RiskOps.Worker");
         var configuration = host.Services.GetRequiredService<IConfiguration>();
         logger.LogInformation(
             "riskops worker: Hangfire on {Storage}, lake {Lake}",
