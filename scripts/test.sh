@@ -18,7 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -d tools/duckdb-check/node_modules/@duckdb/node-api ]; then
-  (cd tools/duckdb-check && npm ci --no-audit --no-fund --loglevel=error)
+  (cd tools/duckdb-check && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 dotnet tool restore >/dev/null 2>&1 || true
