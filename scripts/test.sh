@@ -27,7 +27,7 @@ export RISKOPS_TEST_ARTIFACTS="${RISKOPS_TEST_ARTIFACTS:-$PWD/test-artifacts}"
 mkdir -p "$RISKOPS_TEST_ARTIFACTS"
 log="$RISKOPS_TEST_ARTIFACTS/dotnet-test.log"
 set +e
-dotnet test RiskOps.Analytics.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test RiskOps.Analytics.sln -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 passed=$(grep -E '^(Passed!|Failed!) ' "$log" | sed -E 's/.*Passed: +([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}')

@@ -21,28 +21,66 @@ internal sealed class DemoSeedOptions
 }
 
 /// <summary>What the seeder is doing, for the banner on every page.</summary>
-internal sealed class DemoSeedState
+internal sealed class DemoSeedState : IProgress<string>
 {
-    private volatile string? _status;
+    // Progress lines may arrive from the generator's threads after it has finished; the gate keeps a late line from
+    // overwriting the final state.
+    private readonly Lock _gate = new();
+    private string? _status;
+    private bool _running;
 
     /// <summary>True while demo data is being generated.</summary>
-    public bool Running { get; private set; }
+    public bool Running
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running;
+            }
+        }
+    }
 
     /// <summary>The latest progress line, or the failure.</summary>
-    public string? Status => _status;
+    public string? Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Report(string value)
+    {
+        lock (_gate)
+        {
+            if (_running)
+            {
+                _status = "generating demo data… " + value;
+            }
+        }
+    }
 
     internal void Start()
     {
-        Running = true;
-        _status = "generating demo data…";
+        lock (_gate)
+        {
+            _running = true;
+            _status = "generating demo data…";
+        }
     }
-
-    internal void Report(string line) => _status = "generating demo data… " + line;
 
     internal void Finish(string? failure)
     {
-        _status = failure;
-        Running = false;
+        lock (_gate)
+        {
+            _running = false;
+            _status = failure;
+        }
     }
 }
 
@@ -77,7 +115,7 @@ internal sealed class DemoSeeder(
                 pipeline,
                 new DemoOptions(Cases: options.Value.Cases, Seed: options.Value.Seed, WithBadRecords: true),
                 time,
-                new Progress<string>(state.Report),
+                state,
                 stoppingToken);
             logger.LogInformation("Demo data landed: {Rows} rows, {Quarantined} quarantined", summary.RowsPerKind.Values.Sum(), summary.Quarantined);
             state.Finish(null);
