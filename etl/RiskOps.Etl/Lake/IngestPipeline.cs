@@ -260,9 +260,9 @@ public sealed class IngestPipeline
         ParquetPartWriter? quarantineWriter = null;
 
         // Two stages on two threads: this one reads, validates and hashes; a writer task encodes full row groups with
-        // Parquet.Net. The bounded channel keeps at most a couple of row groups in flight (memory stays flat).
+        // Parquet.Net. The bounded channel keeps at most one row group waiting besides the one being written (memory stays flat).
         var flushes = Channel.CreateBounded<(ParquetPartWriter Writer, ColumnBatch Batch)>(
-            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var writerTask = Task.Run(() => WriteRowGroupsAsync(flushes, cancellationToken), CancellationToken.None);
         var quarantineRow = new object?[LakeLayout.QuarantineColumns.Count];
         var sample = new List<QuarantinedRecord>();

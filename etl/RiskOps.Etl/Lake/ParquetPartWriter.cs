@@ -190,8 +190,9 @@ internal sealed class ColumnBatchPool
     {
         batch.Clear();
 
-        // A few spare batches cover the row groups in flight; more would only pin grown arrays.
-        if (_free.Count < 4)
+        // Spare batches are kept so grown arrays are reused, not reallocated on the large object heap (each such
+        // allocation brings a gen-2 collection closer); the cap only bounds what an unusual batch can pin.
+        if (_free.Count < 16)
         {
             _free.Add(batch);
         }
