@@ -54,7 +54,7 @@ public sealed class JobsTests : IDisposable
 
         var results = await job.RunAllAsync(RecordKind.Decisions, CancellationToken.None);
 
-        var result = Assert.Single(results);
+        var result = Assert.Single(results, r => r.Dt == new DateOnly(2026, 11, 2));
         Assert.Equal(4, result.Rows);
         var file = Assert.Single(Directory.GetFiles(partition));
         Assert.StartsWith("part-compacted-", Path.GetFileName(file), StringComparison.Ordinal);
@@ -70,6 +70,25 @@ public sealed class JobsTests : IDisposable
         var again = await pipeline.IngestFileAsync(Path.Combine(_lake.Input, "decisions_a.csv"), null, CancellationToken.None);
         Assert.True(again.AlreadyIngested);
         Assert.Equal(5, _lake.Count("decisions"));
+    }
+
+    [Fact]
+    public async Task CompactionJob_RunAllAsync_SingleFreshFileIsRewrittenOnceThenLeftAlone()
+    {
+        var pipeline = _lake.Pipeline();
+        await pipeline.IngestFileAsync(_lake.Write("decisions_one.csv",
+            Samples.DecisionsHeader + "\nS1,ATO,2026-11-05T01:00:00Z,m-1.4,block,0.97,0.9,auto,80,user-zed,vpn_ip,EU\n"), null, CancellationToken.None);
+        var partition = LakeLayout.PartitionDirectory(_lake.Lake, RecordKind.Decisions, new DateOnly(2026, 11, 5));
+        var job = new CompactionJob(Options.Create(new LakeOptions { Root = _lake.Lake }), NullLogger<CompactionJob>.Instance);
+
+        Assert.Contains((RecordKind.Decisions, new DateOnly(2026, 11, 5)), CompactionJob.PartitionsToCompact(_lake.Lake));
+        var first = await job.RunAllAsync(RecordKind.Decisions, CancellationToken.None);
+
+        Assert.Equal(1, Assert.Single(first).InputFiles);
+        Assert.StartsWith("part-compacted-", Path.GetFileName(Assert.Single(Directory.GetFiles(partition))), StringComparison.Ordinal);
+        Assert.Empty(CompactionJob.PartitionsToCompact(_lake.Lake));
+        Assert.Empty(await job.RunAllAsync(RecordKind.Decisions, CancellationToken.None));
+        Assert.Equal(1, _lake.Count("decisions"));
     }
 
     private List<string> Snapshot(string columns) =>

@@ -33,12 +33,13 @@ public sealed class CompactionJob
         _logger = logger;
     }
 
-    /// <summary>Compacts every partition (of <paramref name="kind"/>, or of all kinds) that holds more than one file.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 60 * 60)]
-    public async Task<IReadOnlyList<CompactionResult>> RunAllAsync(RecordKind? kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Partitions that compaction would change: more than one file, or a single file not written by compaction (a fresh
+    /// Parquet.Net part scans slower than the sorted, zstd, dictionary-encoded compacted file; docs/lake.md).
+    /// </summary>
+    public static IEnumerable<(RecordKind Kind, DateOnly Dt)> PartitionsToCompact(string lakeRoot, RecordKind? kind = null)
     {
-        var lake = Path.GetFullPath(_options.Root);
-        var results = new List<CompactionResult>();
+        var lake = Path.GetFullPath(lakeRoot);
         foreach (var k in kind is null ? RecordKinds.All : [kind.Value])
         {
             var folder = Path.Combine(lake, k.LakeName());
@@ -49,17 +50,31 @@ public sealed class CompactionJob
 
             foreach (var partition in Directory.EnumerateDirectories(folder, "dt=*").Order(StringComparer.Ordinal))
             {
-                if (!DateOnly.TryParseExact(Path.GetFileName(partition)[3..], "yyyy-MM-dd", out var dt)
-                    || Directory.EnumerateFiles(partition, "*.parquet").Take(2).Count() < 2)
+                if (!DateOnly.TryParseExact(Path.GetFileName(partition)[3..], "yyyy-MM-dd", out var dt))
                 {
                     continue;
                 }
 
-                var result = await CompactAsync(k, dt, cancellationToken);
-                if (result is not null)
+                var files = Directory.EnumerateFiles(partition, "*.parquet").Take(2).ToList();
+                if (files.Count > 1 || (files.Count == 1 && !Path.GetFileName(files[0]).StartsWith(CompactedPrefix, StringComparison.Ordinal)))
                 {
-                    results.Add(result);
+                    yield return (k, dt);
                 }
+            }
+        }
+    }
+
+    /// <summary>Compacts every partition (of <paramref name="kind"/>, or of all kinds) that <see cref="PartitionsToCompact"/> names.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 60 * 60)]
+    public async Task<IReadOnlyList<CompactionResult>> RunAllAsync(RecordKind? kind, CancellationToken cancellationToken)
+    {
+        var results = new List<CompactionResult>();
+        foreach (var (k, dt) in PartitionsToCompact(_options.Root, kind))
+        {
+            var result = await CompactAsync(k, dt, cancellationToken);
+            if (result is not null)
+            {
+                results.Add(result);
             }
         }
 
