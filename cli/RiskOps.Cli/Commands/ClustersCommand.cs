@@ -9,26 +9,11 @@ namespace RiskOps.Cli.Commands;
 /// <summary><c>riskops clusters --lake DIR [FILTERS] [--json]</c>: FP/FN signal-pattern clusters (contract §2).</summary>
 internal static class ClustersCommand
 {
-    public static Command Create()
-    {
-        var lake = CommonOptions.Lake();
-        var json = CommonOptions.Json();
-        var filters = new FilterOptions();
-        var command = new Command("clusters", "FP/FN signal-pattern clusters per case type with root cause, route, examples and weekly counts");
-        command.Options.Add(lake);
-        command.Options.Add(json);
-        filters.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var filter = filters.Read(parseResult);
-            using var warehouse = Warehouse.Open(MetricsCommand.ExistingLake(parseResult.GetValue(lake)!));
-            warehouse.Validate(filter);
-            var report = warehouse.GetClusters(filter);
-            Console.Out.Write(parseResult.GetValue(json) ? WarehouseJson.Serialize(report) + "\n" : Render(report));
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => WarehouseQueryCommand.Create(
+        "clusters",
+        "FP/FN signal-pattern clusters per case type with root cause, route, examples and weekly counts",
+        (warehouse, filters) => warehouse.GetClusters(filters),
+        Render);
 
     /// <summary>One table per case type and label, in rank order.</summary>
     internal static string Render(ClusterReport report)

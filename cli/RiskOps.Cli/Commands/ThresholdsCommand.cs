@@ -9,26 +9,11 @@ namespace RiskOps.Cli.Commands;
 /// <summary><c>riskops thresholds --lake DIR [FILTERS] [--json]</c>: the threshold sweep per case type (contract §2).</summary>
 internal static class ThresholdsCommand
 {
-    public static Command Create()
-    {
-        var lake = CommonOptions.Lake();
-        var json = CommonOptions.Json();
-        var filters = new FilterOptions();
-        var command = new Command("thresholds", "Threshold sweep per case type: pipeline precision/recall, automation, workload, recommended threshold");
-        command.Options.Add(lake);
-        command.Options.Add(json);
-        filters.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var filter = filters.Read(parseResult);
-            using var warehouse = Warehouse.Open(MetricsCommand.ExistingLake(parseResult.GetValue(lake)!));
-            warehouse.Validate(filter);
-            var report = warehouse.GetThresholds(filter);
-            Console.Out.Write(parseResult.GetValue(json) ? WarehouseJson.Serialize(report) + "\n" : Render(report));
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => WarehouseQueryCommand.Create(
+        "thresholds",
+        "Threshold sweep per case type: pipeline precision/recall, automation, workload, recommended threshold",
+        (warehouse, filters) => warehouse.GetThresholds(filters),
+        Render);
 
     /// <summary>One block per case type: a summary line and the sweep table, the recommended and current thresholds marked.</summary>
     internal static string Render(ThresholdReport report)
