@@ -2,6 +2,9 @@ using RiskOps.Bench;
 using RiskOps.Bench.Demo;
 using RiskOps.Bench.Drain;
 using RiskOps.Bench.Ingest;
+using RiskOps.Bench.Metrics;
+using RiskOps.Bench.Pages;
+using RiskOps.Bench.Report;
 using RiskOps.Bench.Scan;
 
 // A plain timed harness, never part of the test run. One file (folder) per benchmark; see bench/README.md.
@@ -12,6 +15,8 @@ return args.Length == 0 ? BenchUsage.Print() : args[0] switch
     "scan" => await ScanBenchmark.RunAsync(args),
     "demo" => await DemoBenchmark.RunAsync(args),
     "drain" => await DrainBenchmark.RunAsync(args),
-    "metrics" or "pages" or "report" => BenchUsage.NotYet(args[0]),
+    "metrics" => await MetricsBenchmark.RunAsync(args),
+    "pages" => await PagesBenchmark.RunAsync(args),
+    "report" => await ReportBenchmark.RunAsync(args),
     _ => BenchUsage.Print(),
 };
