@@ -1,6 +1,6 @@
 namespace RiskOps.Bench;
 
-/// <summary>Usage text and the hooks for benchmarks still to be written.</summary>
+/// <summary>Usage text.</summary>
 internal static class BenchUsage
 {
     public static int Print()
@@ -11,14 +11,10 @@ internal static class BenchUsage
               scan    [--rows N] [--work DIR] [--keep]   DuckDB aggregation over the compacted lake vs one DuckDB-written Parquet file
               demo    [--cases N]                        demo generation speed (rows/s, no landing) and landing of the demo
               drain   [--files N] [--rows N] [--pg CS]   Hangfire worker drain rate (see Drain/DrainBenchmark.cs)
-              metrics | pages | report                   hooks for the warehouse, dashboard and report benchmarks
+              metrics [--decisions N] [--runs R]         GetMetrics through the project vs the same SQL on plain DuckDB, and with rollups
+              pages   [--decisions N] [--requests R]     dashboard page server time p50/p95 on loopback
+              report  [--decisions N] [--runs R]         weekly calibration pack time and size
             """);
-        return 2;
-    }
-
-    public static int NotYet(string name)
-    {
-        Console.Error.WriteLine($"benchmark '{name}' is not written yet: add bench/RiskOps.Bench/<Name>/<Name>Benchmark.cs with RunAsync(string[] args) and wire it in Program.cs");
         return 2;
     }
 }
