@@ -157,6 +157,48 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task SlaBpoSopPages_Figures_EqualWarehouse()
+    {
+        MetricsReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetMetrics(MetricFilters.None, WarehouseAsOf);
+        }
+
+        var client = await app.LoginAsync("dana");
+        var sla = CsvText.Parse(await client.GetStringAsync($"/export/sla/by_case_type.csv?{AsOf}"));
+        var bpo = CsvText.Parse(await client.GetStringAsync($"/export/bpo/by_vendor.csv?{AsOf}"));
+        var sop = CsvText.Parse(await client.GetStringAsync($"/export/sop/coverage.csv?{AsOf}"));
+
+        foreach (var slice in expected.ByCaseType.Append(expected.Overall))
+        {
+            var row = sla.Single(r => r[0] == (slice.CaseType ?? "all"));
+            Assert.Equal(Format.Count(slice.ResolvedCases), row[2]);
+            Assert.Equal(Format.Count(slice.OpenCases), row[3]);
+            Assert.Equal(Format.Pct(slice.SlaCompliance), row[4]);
+            Assert.Equal(Format.Num(slice.ResolutionHoursP50, 2), row[5]);
+        }
+
+        var vendors = expected.Quality.Where(q => q.Dimension == "vendor").ToList();
+        Assert.NotEmpty(vendors);
+        foreach (var vendor in vendors)
+        {
+            var row = bpo.Single(r => r[0] == vendor.Value);
+            Assert.Equal(Format.Count(vendor.QaAudits), row[3]);
+            Assert.Equal(Format.Pct(vendor.DecisionAccuracy), row[5]);
+            Assert.Equal(Format.Num(vendor.Kappa), row[7]);
+        }
+
+        Assert.NotEmpty(expected.SopCoverage);
+        foreach (var coverage in expected.SopCoverage)
+        {
+            var row = sop.Single(r => r[0] == coverage.CaseType);
+            Assert.Equal(Format.Count(coverage.Scenarios), row[1]);
+            Assert.Equal(Format.Pct(coverage.Coverage), row[3]);
+        }
+    }
+
+    [Fact]
     public async Task ClustersPage_DrillDown_ShowsExamplesAndTrend()
     {
         ClusterReport expected;
