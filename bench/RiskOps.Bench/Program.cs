@@ -15,6 +15,7 @@ return args.Length == 0 ? BenchUsage.Print() : args[0] switch
     "scan" => await ScanBenchmark.RunAsync(args),
     "demo" => await DemoBenchmark.RunAsync(args),
     "drain" => await DrainBenchmark.RunAsync(args),
+    "lake" => SyntheticLake.Generate(args),
     "metrics" => await MetricsBenchmark.RunAsync(args),
     "pages" => await PagesBenchmark.RunAsync(args),
     "report" => await ReportBenchmark.RunAsync(args),

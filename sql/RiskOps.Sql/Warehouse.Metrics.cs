@@ -16,8 +16,11 @@ public sealed partial class Warehouse
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> ColumnMaps = new();
 
-    /// <summary>Builds the report from the scope relations (call inside <see cref="WithScope{T}"/>).</summary>
-    private MetricsReport BuildReport(MetricFilters filters, DateTimeOffset asOf)
+    /// <summary>
+    /// Builds the report from the in-scope aggregates (call inside <see cref="WithAggregates{T}"/>); the data-quality
+    /// counts come from <paramref name="rollup"/> when the aggregates were read from it, else from the raw views.
+    /// </summary>
+    private MetricsReport BuildReport(MetricFilters filters, DateTimeOffset asOf, string? rollup)
     {
         var slices = new Dictionary<(string Dimension, string? Slice), MetricSet>();
         MetricSet SliceOf(string dimension, string? slice)
@@ -82,7 +85,9 @@ public sealed partial class Warehouse
         report.Quality = ReadRows(SqlScripts.Get("quality")).Select(Map<QualityRow>).ToList();
         report.Reliability = ReadRows(SqlScripts.Get("reliability")).Select(Map<ReliabilityBin>).ToList();
         report.SopGaps = ReadRows(SqlScripts.Get("sop_gaps")).Select(Map<SopGap>).ToList();
-        report.DataQuality = Map<DataQuality>(ReadRows(SqlScripts.Get("data_quality")).Single());
+        report.DataQuality = Map<DataQuality>(ReadRows(rollup is null
+            ? SqlScripts.Get("data_quality")
+            : $"select * from read_parquet('{Quote(Path.Combine(rollup, "data_quality.parquet"))}')").Single());
         return report;
     }
 

@@ -7,7 +7,14 @@ public sealed partial class Warehouse
     /// <summary>The rollup folder under the lake root.</summary>
     public const string RollupFolder = "_rollups";
 
-    private static readonly string[] RollupTables = ["cases", "case_audits", "daily", "daily_calibration"];
+    /// <summary>
+    /// The additive daily rollups (<c>rollups/rollup_&lt;name&gt;.sql</c> over the temp relations <c>scope</c> and
+    /// <c>scope_audits</c>), each keyed by the case dimensions scored_date, week, case_type, model_version and region.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> AggregateTables =
+        ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_audits", "daily_agreement", "daily_root_causes"];
+
+    private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
 
     /// <summary>
     /// Whether metrics may read the rollup snapshot when it is fresh (default true). Raw views are used when it is false,
@@ -17,6 +24,12 @@ public sealed partial class Warehouse
 
     /// <summary>True when the last metrics call read the rollup snapshot instead of the raw views.</summary>
     public bool LastScopeFromRollup { get; private set; }
+
+    /// <summary>
+    /// True when the last <see cref="GetMetrics"/> read only the published daily rollups (no per-case rows): a fresh
+    /// rollup exists and no vendor filter is set (vendors are not a rollup dimension).
+    /// </summary>
+    public bool LastMetricsFromDailyRollup { get; private set; }
 
     /// <summary>
     /// Materialises the rollups (<c>rollups/*.sql</c>) with DuckDB <c>COPY</c> into a new version folder under
@@ -37,9 +50,24 @@ public sealed partial class Warehouse
             Directory.CreateDirectory(staging);
             try
             {
-                foreach (var table in RollupTables)
+                // The case-grain snapshot first; the daily aggregates are then computed from it (one pass over raw data).
+                var cases = Path.Combine(staging, "cases.parquet");
+                var audits = Path.Combine(staging, "case_audits.parquet");
+                Execute($"copy ({SqlScripts.Get("rollup_cases")}) to '{Quote(cases)}' (format parquet, compression zstd)");
+                Execute($"copy ({SqlScripts.Get("rollup_case_audits")}) to '{Quote(audits)}' (format parquet, compression zstd)");
+                Execute($"copy ({SqlScripts.Get("data_quality")}) to '{Quote(Path.Combine(staging, "data_quality.parquet"))}' (format parquet)");
+                try
                 {
-                    Execute($"copy ({SqlScripts.Get($"rollup_{table}")}) to '{Quote(Path.Combine(staging, table + ".parquet"))}' (format parquet)");
+                    Execute($"create or replace temp view scope as select * from read_parquet('{Quote(cases)}')");
+                    Execute($"create or replace temp view scope_audits as select * from read_parquet('{Quote(audits)}')");
+                    foreach (var table in AggregateTables)
+                    {
+                        Execute($"copy ({SqlScripts.Get($"rollup_{table}")}) to '{Quote(Path.Combine(staging, table + ".parquet"))}' (format parquet, compression zstd)");
+                    }
+                }
+                finally
+                {
+                    Execute("drop view if exists scope; drop view if exists scope_audits");
                 }
 
                 var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes);
@@ -98,7 +126,8 @@ public sealed partial class Warehouse
     private (long Files, long MaxWriteTicks, long TotalBytes) SourceState()
     {
         long files = 0, maxTicks = 0, bytes = 0;
-        foreach (var folder in SourceFolders.Where(f => f != "quarantine").Append("_manifests"))
+        // Quarantine counts too: the rollup stores the data-quality figures, quarantined records among them.
+        foreach (var folder in SourceFolders.Append("_manifests"))
         {
             var path = Path.Combine(LakeRoot, folder);
             if (!Directory.Exists(path))

@@ -84,7 +84,7 @@ public sealed partial class Warehouse : IDisposable
         lock (_gate)
         {
             EnsureViews();
-            return WithScope(filters, () => BuildReport(filters, asOf));
+            return WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup));
         }
     }
 
@@ -152,7 +152,10 @@ public sealed partial class Warehouse : IDisposable
         lock (_gate)
         {
             EnsureViews();
-            var inLake = ReadRows("select case_type from decisions union select case_type from sop_coverage")
+            // A fresh rollup already holds every decided case type; reading it spares a scan of every decision.
+            var rollup = UseRollups ? FreshRollup() : null;
+            var decided = rollup is null ? "decisions" : $"read_parquet('{Quote(Path.Combine(rollup, "daily.parquet"))}')";
+            var inLake = ReadRows($"select case_type from {decided} union select case_type from sop_coverage")
                 .Select(r => (string?)r["case_type"]).OfType<string>();
             return ContractCaseTypes.Concat(inLake).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         }
@@ -174,8 +177,9 @@ public sealed partial class Warehouse : IDisposable
     ];
 
     /// <summary>
-    /// Runs <paramref name="body"/> with the temp relations <c>scope</c> (filtered cases), <c>scope_slices</c> and
-    /// <c>scope_audits</c> in place, and drops them afterwards. Call under the gate.
+    /// Runs <paramref name="body"/> with the temp relations <c>scope</c> (filtered cases) and <c>scope_audits</c> in
+    /// place — read from the case-grain rollup snapshot when it is fresh, else from the raw views — and drops them
+    /// afterwards. Call under the gate.
     /// </summary>
     internal T WithScope<T>(MetricFilters filters, Func<T> body)
     {
@@ -191,24 +195,64 @@ public sealed partial class Warehouse : IDisposable
                 ? "create or replace temp view audit_source as select * from case_audits"
                 : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
             Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
-            Execute($"create or replace temp view scope_slices as {SqlScripts.Get("scope_slices")}");
             Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
             return body();
         }
         finally
         {
-            Execute("drop view if exists scope_slices; drop table if exists scope_audits; drop table if exists scope; "
-                + "drop view if exists case_source; drop view if exists audit_source");
+            Execute("drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source");
         }
     }
 
-    /// <summary>Runs the named metric script inside the scope of <paramref name="filters"/> (dbt-style tests, analysis).</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with the in-scope daily aggregates <c>scope_daily</c>, <c>scope_daily_calibration</c>,
+    /// ... (one temp table per <see cref="AggregateTables"/> entry) in place. With a fresh rollup and no vendor filter
+    /// they are the published daily rollup rows the filters select (no per-case data is read); otherwise they are
+    /// aggregated from the case scope by the same <c>rollups/rollup_daily*.sql</c> files the rollup is built with, so
+    /// both ways give the same figures. Call under the gate.
+    /// </summary>
+    internal T WithAggregates<T>(MetricFilters filters, Func<string?, T> body)
+    {
+        var rollup = UseRollups && filters.Vendors.Count == 0 ? FreshRollup() : null;
+        LastMetricsFromDailyRollup = rollup is not null;
+        try
+        {
+            if (rollup is null)
+            {
+                return WithScope(filters, () =>
+                {
+                    foreach (var table in AggregateTables)
+                    {
+                        Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
+                    }
+
+                    return body(null);
+                });
+            }
+
+            LastScopeFromRollup = true;
+            var parameters = FilterParameters(filters).Where(p => p.ParameterName != "vendors").ToArray();
+            foreach (var table in AggregateTables)
+            {
+                var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
+                Execute($"create or replace temp table scope_{table} as {SqlScripts.Get("rollup_scope").Replace("{{table}}", source, StringComparison.Ordinal)}", parameters);
+            }
+
+            return body(rollup);
+        }
+        finally
+        {
+            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")));
+        }
+    }
+
+    /// <summary>Runs the named metric script inside the aggregates of <paramref name="filters"/> (dbt-style tests, analysis).</summary>
     internal List<Dictionary<string, object?>> RunMetric(string name, MetricFilters filters, params DuckDBParameter[] parameters)
     {
         lock (_gate)
         {
             EnsureViews();
-            return WithScope(filters, () => ReadRows(SqlScripts.Get(name), parameters));
+            return WithAggregates(filters, _ => ReadRows(SqlScripts.Get(name), parameters));
         }
     }
 

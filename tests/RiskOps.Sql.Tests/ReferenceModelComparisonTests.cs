@@ -9,15 +9,26 @@ namespace RiskOps.Sql.Tests;
 /// </summary>
 public sealed class ReferenceModelComparisonTests
 {
-    public static TheoryData<int, int> Lakes => new() { { 1, 40 }, { 2, 200 }, { 3, 500 }, { 7, 3 } };
+    /// <summary>Seed, cases, and whether the figures come from a fresh daily rollup instead of the raw views.</summary>
+    public static TheoryData<int, int, bool> Lakes => new()
+    {
+        { 1, 40, false }, { 2, 200, false }, { 3, 500, false }, { 7, 3, false },
+        { 1, 40, true }, { 3, 500, true }, { 7, 3, true }, { 11, 300, true },
+    };
 
     [Theory]
     [MemberData(nameof(Lakes))]
-    public void GetMetrics_RandomLake_MatchesReferenceModel(int seed, int cases)
+    public void GetMetrics_RandomLake_MatchesReferenceModel(int seed, int cases, bool rollup)
     {
         var data = RandomLake.Generate(seed, cases);
         using var lake = TestLake.Create(data);
         using var warehouse = Warehouse.Open(lake.Root);
+        if (rollup)
+        {
+            // Built as of the end of the data; metrics at any other as-of still age open cases exactly.
+            warehouse.BuildRollups(RandomLake.AsOf);
+        }
+
         var reference = new ReferenceModel(data);
 
         MetricFilters[] filters =
@@ -38,8 +49,9 @@ public sealed class ReferenceModelComparisonTests
             foreach (var asOf in asOfs)
             {
                 var actual = warehouse.GetMetrics(filter, asOf);
+                Assert.Equal(rollup && filter.Vendors.Count == 0, warehouse.LastMetricsFromDailyRollup);
                 var (overall, byType) = reference.Compute(filter, asOf);
-                var context = $"seed {seed}, filter {filter}, as-of {asOf:O}";
+                var context = $"seed {seed}, rollup {rollup}, filter {filter}, as-of {asOf:O}";
                 MetricAssert.Equal(overall, actual.Overall, $"{context}, overall");
                 Assert.Equal(byType.Select(t => t.CaseType), actual.ByCaseType.Select(t => t.CaseType));
                 foreach (var (expected, got) in byType.Zip(actual.ByCaseType))
@@ -50,12 +62,18 @@ public sealed class ReferenceModelComparisonTests
         }
     }
 
-    [Fact]
-    public void GetMetrics_RandomLake_CountsOrphansAndQuarantine()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GetMetrics_RandomLake_CountsOrphansAndQuarantine(bool rollup)
     {
         var data = RandomLake.Generate(5, 120);
         using var lake = TestLake.Create(data);
         using var warehouse = Warehouse.Open(lake.Root);
+        if (rollup)
+        {
+            warehouse.BuildRollups(RandomLake.AsOf);
+        }
 
         var quality = warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf).DataQuality;
 
@@ -63,5 +81,6 @@ public sealed class ReferenceModelComparisonTests
         Assert.Equal(3, quality.OrphanReviews);
         Assert.Equal(6, quality.OrphanQaAudits);
         Assert.Equal(2, quality.QuarantinedRecords);
+        Assert.Equal(rollup, warehouse.LastMetricsFromDailyRollup);
     }
 }

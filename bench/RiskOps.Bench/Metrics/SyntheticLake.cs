@@ -41,6 +41,19 @@ internal static class SyntheticLake
         ? dir
         : Path.Combine(Path.GetTempPath(), "riskops-bench");
 
+    /// <summary>The <c>lake</c> command: generates (or reuses) the lake of <c>--decisions</c>; <c>--rollups</c> builds its rollup.</summary>
+    public static int Generate(string[] args)
+    {
+        var lake = Ensure(BenchSupport.IntArg(args, "--decisions", 1_000_000));
+        Console.WriteLine(Describe(lake));
+        if (BenchSupport.Flag(args, "--rollups"))
+        {
+            EnsureFreshRollups(lake);
+        }
+
+        return 0;
+    }
+
     /// <summary>The cached lake of <paramref name="decisions"/> decisions, generated first when missing.</summary>
     public static string Ensure(int decisions)
     {

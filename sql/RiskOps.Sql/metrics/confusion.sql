@@ -1,22 +1,22 @@
--- confusion: per slice — decisions, labeled cases, TP/FP/TN/FN, precision and recall with 95 % Wilson intervals, F1,
--- accuracy, automation rate and recall on auto-decided cases (weighted audit_sample labels of auto-routed cases).
+-- confusion: per slice (overall, case type, week, model version, region) from the in-scope daily aggregates
+-- (scope_daily) — decisions, labeled cases, TP/FP/TN/FN, precision and recall with 95 % Wilson intervals, F1, accuracy,
+-- automation rate and recall on auto-decided cases (weighted audit_sample labels of auto-routed cases).
 with counts as (
     select
-        dimension,
-        slice,
-        count(*) as decisions,
-        count(*) filter (where labeled) as labeled_cases,
-        count(*) filter (where label = 'TP') as tp,
-        count(*) filter (where label = 'FP') as fp,
-        count(*) filter (where label = 'TN') as tn,
-        count(*) filter (where label = 'FN') as fn,
-        count(*) filter (where routing = 'auto') as auto_decisions,
-        coalesce(sum(coalesce(sample_weight, 1.0)) filter (
-            where routing = 'auto' and label_source = 'audit_sample' and label = 'TP'), 0)::double as audit_tp_weight,
-        coalesce(sum(coalesce(sample_weight, 1.0)) filter (
-            where routing = 'auto' and label_source = 'audit_sample' and label in ('TP', 'FN')), 0)::double as audit_block_weight
-    from scope_slices
-    group by dimension, slice
+        k.dimension,
+        slice_of(k.dimension, d.case_type, d.week, d.model_version, d.region) as slice,
+        sum(d.decisions)::bigint as decisions,
+        sum(d.labeled_cases)::bigint as labeled_cases,
+        sum(d.tp)::bigint as tp,
+        sum(d.fp)::bigint as fp,
+        sum(d.tn)::bigint as tn,
+        sum(d.fn)::bigint as fn,
+        sum(d.auto_decisions)::bigint as auto_decisions,
+        sum(d.audit_tp_weight)::double as audit_tp_weight,
+        sum(d.audit_block_weight)::double as audit_block_weight
+    from scope_daily d
+    cross join dimensions() k
+    group by all
 )
 select
     dimension,

@@ -1,11 +1,13 @@
--- decision_accuracy: per slice of the audited case — QA audits (latest per audit_id) with verdict correct / all audits.
+-- decision_accuracy: per slice of the audited case (scope_daily) — QA audits (latest per audit_id) with verdict correct
+-- / all audits of in-scope cases; slices without audits have no row.
 select
-    s.dimension,
-    s.slice,
-    count(*) as qa_audits,
-    count(*) filter (where a.verdict = 'correct') as qa_correct,
-    count(*) filter (where a.verdict = 'correct') / nullif(count(*), 0) as decision_accuracy
-from scope_audits a
-join scope_slices s on s.case_id = a.case_id
-group by s.dimension, s.slice
-order by s.dimension, s.slice
+    k.dimension,
+    slice_of(k.dimension, d.case_type, d.week, d.model_version, d.region) as slice,
+    sum(d.qa_audits)::bigint as qa_audits,
+    sum(d.qa_correct)::bigint as qa_correct,
+    sum(d.qa_correct) / nullif(sum(d.qa_audits), 0) as decision_accuracy
+from scope_daily d
+cross join dimensions() k
+group by all
+having sum(d.qa_audits) > 0
+order by all

@@ -1,43 +1,38 @@
 -- quality: decision accuracy (QA audits correct / all) per reviewer org, vendor, reviewer and week of the audited
--- review's resolved_at, and Cohen's kappa (final human decision vs ground truth) per org and vendor of the review that
--- resolved the case.
+-- review's resolved_at (scope_daily_audits), and Cohen's kappa (final human decision vs ground truth) per org and vendor
+-- of the review that resolved the case (scope_daily_agreement).
 with accuracy as (
     select 'org' as dimension, reviewer_org as value, reviewer_org as org, null::varchar as vendor,
-        count(*) as qa_audits, count(*) filter (where verdict = 'correct') as correct
-    from scope_audits
+        sum(qa_audits)::bigint as qa_audits, sum(qa_correct)::bigint as correct
+    from scope_daily_audits
     group by reviewer_org
     union all
-    select 'vendor', vendor, 'BPO', vendor, count(*), count(*) filter (where verdict = 'correct')
-    from scope_audits
+    select 'vendor', vendor, 'BPO', vendor, sum(qa_audits)::bigint, sum(qa_correct)::bigint
+    from scope_daily_audits
     where vendor is not null
     group by vendor
     union all
-    select 'reviewer', reviewer_id, min(reviewer_org), min(vendor), count(*), count(*) filter (where verdict = 'correct')
-    from scope_audits
+    select 'reviewer', reviewer_id, min(reviewer_org), min(vendor), sum(qa_audits)::bigint, sum(qa_correct)::bigint
+    from scope_daily_audits
     group by reviewer_id
     union all
-    select 'week', review_week, null, null, count(*), count(*) filter (where verdict = 'correct')
-    from scope_audits
+    select 'week', review_week, null, null, sum(qa_audits)::bigint, sum(qa_correct)::bigint
+    from scope_daily_audits
     group by review_week
 ),
-pairs as (
-    select final_reviewer_org as org, final_vendor as vendor, final_decision = 'block' as human_block, truth_block
-    from scope
-    where resolved and labeled
-),
 agreement as (
-    select 'org' as dimension, org as value, count(*) as n,
-        count(*) filter (where human_block = truth_block) as agree,
-        count(*) filter (where human_block) as human_blocks,
-        count(*) filter (where truth_block) as true_blocks
-    from pairs
-    group by org
+    select 'org' as dimension, final_reviewer_org as value, sum(kappa_cases)::bigint as n,
+        sum(kappa_agree)::bigint as agree,
+        sum(kappa_human_blocks)::bigint as human_blocks,
+        sum(kappa_true_blocks)::bigint as true_blocks
+    from scope_daily_agreement
+    group by final_reviewer_org
     union all
-    select 'vendor', vendor, count(*), count(*) filter (where human_block = truth_block),
-        count(*) filter (where human_block), count(*) filter (where truth_block)
-    from pairs
-    where vendor is not null
-    group by vendor
+    select 'vendor', final_vendor, sum(kappa_cases)::bigint, sum(kappa_agree)::bigint,
+        sum(kappa_human_blocks)::bigint, sum(kappa_true_blocks)::bigint
+    from scope_daily_agreement
+    where final_vendor is not null
+    group by final_vendor
 )
 select
     coalesce(a.dimension, g.dimension) as dimension,

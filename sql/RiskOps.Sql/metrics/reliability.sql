@@ -1,21 +1,24 @@
 -- reliability: the reliability table — for all case types pooled, each case type and each week, the 10 confidence bins
 -- [k/10, (k+1)/10) (1.0 in the last) with count, mean confidence and observed correctness; empty bins have count 0.
+-- Slices are those with in-scope cases (scope_daily); bins come from scope_daily_calibration.
 with slices as (
-    select distinct dimension, slice
-    from scope_slices
-    where dimension in ('overall', 'case_type', 'week')
+    select distinct k.dimension, slice_of(k.dimension, d.case_type, d.week, d.model_version, d.region) as slice
+    from scope_daily d
+    cross join dimensions() k
+    where k.dimension in ('overall', 'case_type', 'week')
 ),
 bins as (
     select
-        dimension,
-        slice,
-        confidence_bin,
-        count(*) as count,
-        avg(confidence) as mean_confidence,
-        avg(case when correct then 1.0 else 0.0 end::double) as observed_accuracy
-    from scope_slices
-    where labeled and dimension in ('overall', 'case_type', 'week')
-    group by dimension, slice, confidence_bin
+        k.dimension,
+        slice_of(k.dimension, c.case_type, c.week, c.model_version, c.region) as slice,
+        c.confidence_bin,
+        sum(c.n)::bigint as count,
+        sum(c.confidence_sum) / sum(c.n) as mean_confidence,
+        sum(c.correct) / sum(c.n) as observed_accuracy
+    from scope_daily_calibration c
+    cross join dimensions() k
+    where k.dimension in ('overall', 'case_type', 'week')
+    group by all
 )
 select
     s.dimension,

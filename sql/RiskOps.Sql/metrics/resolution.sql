@@ -1,49 +1,76 @@
 -- resolution: per slice over manual cases — resolved and open counts, SLA compliance (resolved within 4 h over resolved
--- plus open cases older than 4 h at the as-of time), p50/p90 resolution hours (quantile_cont, linear interpolation)
--- and the open backlog by age at the as-of time: [0, 4 h), [4 h, 24 h), [24 h, 72 h), >= 72 h.
--- $as_of_us is the as-of instant in epoch microseconds.
+-- plus open cases older than 4 h at the as-of time), p50/p90 resolution hours (quantile_cont, linear interpolation,
+-- over every resolved case's value) and the open backlog by age at the as-of time: [0, 4 h), [4 h, 24 h), [24 h, 72 h),
+-- >= 72 h. Reads scope_daily, scope_daily_open (open cases by exact scored_at) and scope_daily_resolution (values with
+-- their multiplicity). $as_of_us is the as-of instant in epoch microseconds.
 with manual as (
     select
-        dimension,
-        slice,
-        resolved,
-        resolution_hours,
-        ($as_of_us - epoch_us(scored_at)) / 3600000000.0::double as age_hours
-    from scope_slices
-    where routing = 'manual'
+        k.dimension,
+        slice_of(k.dimension, d.case_type, d.week, d.model_version, d.region) as slice,
+        sum(d.manual_cases)::bigint as manual_cases,
+        sum(d.resolved_cases)::bigint as resolved_cases,
+        sum(d.sla_met)::bigint as sla_met
+    from scope_daily d
+    cross join dimensions() k
+    group by all
 ),
-counts as (
+backlog as (
+    select
+        k.dimension,
+        slice_of(k.dimension, o.case_type, o.week, o.model_version, o.region) as slice,
+        ($as_of_us - o.scored_at_us) / 3600000000.0::double as age_hours,
+        o.cases
+    from scope_daily_open o
+    cross join dimensions() k
+),
+ageing as (
     select
         dimension,
         slice,
-        count(*) as manual_cases,
-        count(*) filter (where resolved) as resolved_cases,
-        count(*) filter (where not resolved) as open_cases,
-        count(*) filter (where resolved and resolution_hours <= 4) as sla_met,
-        count(*) filter (where not resolved and age_hours > 4) as open_over_sla,
-        quantile_cont(resolution_hours, 0.5) filter (where resolved) as resolution_hours_p50,
-        quantile_cont(resolution_hours, 0.9) filter (where resolved) as resolution_hours_p90,
-        count(*) filter (where not resolved and age_hours < 4) as backlog_0_4h,
-        count(*) filter (where not resolved and age_hours >= 4 and age_hours < 24) as backlog_4_24h,
-        count(*) filter (where not resolved and age_hours >= 24 and age_hours < 72) as backlog_1_3d,
-        count(*) filter (where not resolved and age_hours >= 72) as backlog_over_3d
-    from manual
+        sum(cases) filter (where age_hours > 4) as open_over_sla,
+        sum(cases) filter (where age_hours < 4) as backlog_0_4h,
+        sum(cases) filter (where age_hours >= 4 and age_hours < 24) as backlog_4_24h,
+        sum(cases) filter (where age_hours >= 24 and age_hours < 72) as backlog_1_3d,
+        sum(cases) filter (where age_hours >= 72) as backlog_over_3d
+    from backlog
+    group by dimension, slice
+),
+resolved as (
+    select
+        k.dimension,
+        slice_of(k.dimension, r.case_type, r.week, r.model_version, r.region) as slice,
+        r.resolution_hours,
+        r.cases
+    from scope_daily_resolution r
+    cross join dimensions() k
+),
+quantiles as (
+    -- Each value repeated by its multiplicity, so quantile_cont sees exactly the per-case values.
+    select
+        dimension,
+        slice,
+        quantile_cont(resolution_hours, 0.5) as resolution_hours_p50,
+        quantile_cont(resolution_hours, 0.9) as resolution_hours_p90
+    from (select dimension, slice, resolution_hours, unnest(range(cases)) from resolved)
     group by dimension, slice
 )
 select
-    dimension,
-    slice,
-    manual_cases,
-    resolved_cases,
-    open_cases,
-    sla_met,
-    resolved_cases + open_over_sla as sla_denominator,
-    sla_met / nullif(resolved_cases + open_over_sla, 0) as sla_compliance,
-    resolution_hours_p50,
-    resolution_hours_p90,
-    backlog_0_4h,
-    backlog_4_24h,
-    backlog_1_3d,
-    backlog_over_3d
-from counts
-order by dimension, slice
+    m.dimension,
+    m.slice,
+    m.manual_cases,
+    m.resolved_cases,
+    m.manual_cases - m.resolved_cases as open_cases,
+    m.sla_met,
+    m.resolved_cases + coalesce(a.open_over_sla, 0)::bigint as sla_denominator,
+    m.sla_met / nullif(m.resolved_cases + coalesce(a.open_over_sla, 0), 0) as sla_compliance,
+    q.resolution_hours_p50,
+    q.resolution_hours_p90,
+    coalesce(a.backlog_0_4h, 0)::bigint as backlog_0_4h,
+    coalesce(a.backlog_4_24h, 0)::bigint as backlog_4_24h,
+    coalesce(a.backlog_1_3d, 0)::bigint as backlog_1_3d,
+    coalesce(a.backlog_over_3d, 0)::bigint as backlog_over_3d
+from manual m
+left join ageing a on a.dimension = m.dimension and a.slice is not distinct from m.slice
+left join quantiles q on q.dimension = m.dimension and q.slice is not distinct from m.slice
+where m.manual_cases > 0
+order by m.dimension, m.slice

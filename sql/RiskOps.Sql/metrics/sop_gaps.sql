@@ -1,9 +1,8 @@
--- sop_gaps: type-C root_cause_codes (latest labels of in-scope decided cases) that no covered scenario of the same case
--- type handles, with how many cases carry them.
+-- sop_gaps: type-C root_cause_codes (latest labels of in-scope decided cases, scope_daily_root_causes) that no covered
+-- scenario of the same case type handles, with how many cases carry them.
 with type_c as (
-    select case_type, root_cause_code, count(*) as cases
-    from scope
-    where root_cause_type = 'C' and root_cause_code is not null
+    select case_type, root_cause_code, sum(cases)::bigint as cases
+    from scope_daily_root_causes
     group by case_type, root_cause_code
 )
 select t.case_type, t.root_cause_code, t.cases

@@ -1,10 +1,10 @@
--- rollup_daily: additive daily aggregates per (UTC scored date, ISO week, case type, model version, region) for
--- dashboards and trend charts. Every column is a count or a sum, so any range of days and any coarser slice is their
--- sum; ratios are formed after summing (e.g. precision = sum(tp) / (sum(tp) + sum(fp))). Open-case ageing and
--- quantiles depend on the as-of time or on every value and are not here.
+-- rollup_daily: additive daily aggregates of the in-scope cases (temp relations scope and scope_audits) per (UTC scored
+-- date, ISO week, case type, model version, region). Every column is a count or a sum, so any range of days and any
+-- coarser slice is their sum; ratios are formed after summing (e.g. precision = sum(tp) / (sum(tp) + sum(fp))).
+-- Published as <lake>/_rollups/<version>/daily.parquet (built over all cases); metrics read it back filtered by scope.
 with audits as (
     select case_id, count(*) as qa_audits, count(*) filter (where verdict = 'correct') as qa_correct
-    from case_audits
+    from scope_audits
     group by case_id
 )
 select
@@ -38,7 +38,7 @@ select
     coalesce(sum((c.confidence - case when c.correct then 1.0 else 0.0 end::double) ** 2) filter (where c.labeled), 0)::double as squared_error_sum,
     coalesce(sum(a.qa_audits), 0)::bigint as qa_audits,
     coalesce(sum(a.qa_correct), 0)::bigint as qa_correct
-from cases c
+from scope c
 left join audits a on a.case_id = c.case_id
 group by all
 order by all

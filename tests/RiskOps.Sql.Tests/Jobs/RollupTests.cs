@@ -10,45 +10,85 @@ namespace RiskOps.Sql.Tests.Jobs;
 /// <summary>Rollups: published atomically, used only while fresh, and giving exactly the raw figures.</summary>
 public sealed class RollupTests
 {
-    [Fact]
-    public void GetMetrics_FreshRollup_SameFiguresAsRaw()
+    [Theory]
+    [InlineData(21, 300)]
+    [InlineData(23, 900)]
+    [InlineData(24, 5)]
+    public void GetMetrics_FreshRollup_SameFiguresAsRaw(int seed, int cases)
     {
-        var data = RandomLake.Generate(21, 300);
+        var data = RandomLake.Generate(seed, cases);
         using var lake = TestLake.Create(data);
         using var warehouse = Warehouse.Open(lake.Root);
         warehouse.BuildRollups(RandomLake.AsOf);
 
-        MetricFilters[] filters =
+        (MetricFilters Filter, DateTimeOffset AsOf)[] cases_ =
         [
-            MetricFilters.None,
-            new() { CaseTypes = ["ATO"], Weeks = ["2026-W48", "2026-W49"] },
-            new() { Vendors = ["V2"], Regions = ["EU"] },
-            new() { From = new DateOnly(2026, 11, 18), To = new DateOnly(2026, 11, 18) },
+            (MetricFilters.None, RandomLake.AsOf),
+            (MetricFilters.None, RandomLake.AsOf.AddDays(-9).AddHours(-5)),
+            (MetricFilters.None, RandomLake.AsOf.AddDays(30)),
+            (new() { CaseTypes = ["ATO"], Weeks = ["2026-W48", "2026-W49"] }, RandomLake.AsOf),
+            (new() { ModelVersions = ["m1"], Regions = ["EU", "LATAM"] }, RandomLake.AsOf.AddDays(-3)),
+            (new() { From = new DateOnly(2026, 11, 18), To = new DateOnly(2026, 11, 18) }, RandomLake.AsOf),
+            (new() { From = new DateOnly(2026, 11, 20), To = new DateOnly(2026, 11, 29), CaseTypes = ["KYC_AUDIT", "RESET_2FA"] }, RandomLake.AsOf),
+            (new() { Regions = ["NO_SUCH_REGION"] }, RandomLake.AsOf),
+            (new() { Vendors = ["V2"], Regions = ["EU"] }, RandomLake.AsOf),
         ];
-        foreach (var filter in filters)
+        foreach (var (filter, asOf) in cases_)
         {
             warehouse.UseRollups = true;
-            var fromRollup = warehouse.GetMetrics(filter, RandomLake.AsOf);
+            var fromRollup = warehouse.GetMetrics(filter, asOf);
             Assert.True(warehouse.LastScopeFromRollup);
+            Assert.Equal(filter.Vendors.Count == 0, warehouse.LastMetricsFromDailyRollup);
             warehouse.UseRollups = false;
-            var raw = warehouse.GetMetrics(filter, RandomLake.AsOf);
+            var raw = warehouse.GetMetrics(filter, asOf);
             Assert.False(warehouse.LastScopeFromRollup);
+            Assert.False(warehouse.LastMetricsFromDailyRollup);
 
-            var context = filter.ToString();
+            var context = $"seed {seed}, {filter}, as-of {asOf:O}";
             MetricAssert.Equal(raw.Overall, fromRollup.Overall, context);
-            foreach (var (slicesRaw, slicesRollup) in new[] { (raw.ByCaseType, fromRollup.ByCaseType), (raw.ByWeek, fromRollup.ByWeek), (raw.ByRegion, fromRollup.ByRegion) })
+            foreach (var (slicesRaw, slicesRollup) in new[]
+            {
+                (raw.ByCaseType, fromRollup.ByCaseType), (raw.ByWeek, fromRollup.ByWeek),
+                (raw.ByRegion, fromRollup.ByRegion), (raw.ByModelVersion, fromRollup.ByModelVersion),
+            })
             {
                 Assert.Equal(slicesRaw.Count, slicesRollup.Count);
                 foreach (var (r, u) in slicesRaw.Zip(slicesRollup))
                 {
-                    MetricAssert.Equal(r, u, $"{context} {r.CaseType}{r.Week}{r.Region}");
+                    MetricAssert.Equal(r, u, $"{context} {r.CaseType}{r.Week}{r.Region}{r.ModelVersion}");
+                    Assert.Equal((r.PrecisionWow, r.RecallWow, r.SlaComplianceWow), (u.PrecisionWow, u.RecallWow, u.SlaComplianceWow));
                 }
             }
 
             Assert.Equal(WarehouseJson.Serialize(raw.Quality), WarehouseJson.Serialize(fromRollup.Quality));
             Assert.Equal(WarehouseJson.Serialize(raw.SopGaps), WarehouseJson.Serialize(fromRollup.SopGaps));
-            Assert.Equal(raw.Reliability.Select(b => b.Count), fromRollup.Reliability.Select(b => b.Count));
+            Assert.Equal(WarehouseJson.Serialize(raw.SopCoverage), WarehouseJson.Serialize(fromRollup.SopCoverage));
+            Assert.Equal(WarehouseJson.Serialize(raw.DataQuality), WarehouseJson.Serialize(fromRollup.DataQuality));
+            Assert.Equal(raw.Reliability.Count, fromRollup.Reliability.Count);
+            foreach (var (r, u) in raw.Reliability.Zip(fromRollup.Reliability))
+            {
+                Assert.Equal((r.CaseType, r.Week, r.Bin, r.Count), (u.CaseType, u.Week, u.Bin, u.Count));
+                Assert.Equal(r.MeanConfidence is null, u.MeanConfidence is null);
+                Assert.Equal(r.MeanConfidence ?? 0, u.MeanConfidence ?? 0, 12);
+                Assert.Equal(r.ObservedAccuracy ?? 0, u.ObservedAccuracy ?? 0, 12);
+            }
         }
+    }
+
+    [Fact]
+    public void GetMetrics_FreshRollup_MatchesAHandComputedLake()
+    {
+        using var lake = TestLake.Create(HandLake.Build());
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.UseRollups = false;
+        var raw = warehouse.GetMetrics(MetricFilters.None, HandLake.AsOf);
+        warehouse.UseRollups = true;
+        warehouse.BuildRollups(HandLake.AsOf);
+
+        var fromRollup = warehouse.GetMetrics(MetricFilters.None, HandLake.AsOf);
+
+        Assert.True(warehouse.LastMetricsFromDailyRollup);
+        Assert.Equal(WarehouseJson.Serialize(raw), WarehouseJson.Serialize(fromRollup));
     }
 
     [Fact]
