@@ -20,7 +20,7 @@ public sealed partial class Warehouse
     /// Builds the report from the in-scope aggregates (call inside <see cref="WithAggregates{T}"/>); the data-quality
     /// counts come from <paramref name="rollup"/> when the aggregates were read from it, else from the raw views.
     /// </summary>
-    private MetricsReport BuildReport(MetricFilters filters, DateTimeOffset asOf, string? rollup)
+    private MetricsReport BuildReport(MetricFilters filters, DateTimeOffset asOf, string? rollup, MetricsDetail detail)
     {
         var slices = new Dictionary<(string Dimension, string? Slice), MetricSet>();
         MetricSet SliceOf(string dimension, string? slice)
@@ -43,7 +43,7 @@ public sealed partial class Warehouse
         }
 
         var asOfParameter = AsOfParameter(asOf);
-        foreach (var name in SliceMetricNames)
+        foreach (var name in detail == MetricsDetail.Full ? SliceMetricNames.Append("resolution_quantiles") : SliceMetricNames)
         {
             var parameters = name == "resolution" ? new[] { asOfParameter } : [];
             foreach (var row in ReadRows(SqlScripts.Get(name), parameters))

@@ -11,7 +11,7 @@ public sealed partial class Warehouse
     /// The additive daily rollups (<c>rollups/rollup_&lt;name&gt;.sql</c> over the temp relations <c>scope</c> and
     /// <c>scope_audits</c>), each keyed by the case dimensions scored_date, week, case_type, model_version and region.
     /// </summary>
-    internal static readonly IReadOnlyList<string> AggregateTables =
+    public static readonly IReadOnlyList<string> AggregateTables =
         ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_audits", "daily_agreement", "daily_root_causes"];
 
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];

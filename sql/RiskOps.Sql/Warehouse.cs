@@ -77,14 +77,18 @@ public sealed partial class Warehouse : IDisposable
         }
     }
 
-    /// <summary>All figures of contract §2 for the filters, open cases aged to <paramref name="asOf"/>.</summary>
-    public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf)
+    /// <summary>
+    /// All figures of contract §2 for the filters, open cases aged to <paramref name="asOf"/>. With
+    /// <see cref="MetricsDetail.Overview"/> the resolution-time quantiles are left null (they are the one figure whose cost
+    /// grows with the number of resolved cases even over rollups); every other figure is the same.
+    /// </summary>
+    public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf, MetricsDetail detail = MetricsDetail.Full)
     {
         Validate(filters);
         lock (_gate)
         {
             EnsureViews();
-            return WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup));
+            return WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup, detail), detail);
         }
     }
 
@@ -211,17 +215,19 @@ public sealed partial class Warehouse : IDisposable
     /// aggregated from the case scope by the same <c>rollups/rollup_daily*.sql</c> files the rollup is built with, so
     /// both ways give the same figures. Call under the gate.
     /// </summary>
-    internal T WithAggregates<T>(MetricFilters filters, Func<string?, T> body)
+    internal T WithAggregates<T>(MetricFilters filters, Func<string?, T> body, MetricsDetail detail = MetricsDetail.Full)
     {
-        var rollup = UseRollups && filters.Vendors.Count == 0 ? FreshRollup() : null;
+        var rollup = UseRollups ? FreshRollup() : null;
         LastMetricsFromDailyRollup = rollup is not null;
+        // The resolution values are the one aggregate that grows with the cases; only the quantiles need them.
+        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || t != "daily_resolution").ToList();
         try
         {
             if (rollup is null)
             {
                 return WithScope(filters, () =>
                 {
-                    foreach (var table in AggregateTables)
+                    foreach (var table in tables)
                     {
                         Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
                     }
@@ -231,12 +237,14 @@ public sealed partial class Warehouse : IDisposable
             }
 
             LastScopeFromRollup = true;
-            var parameters = FilterParameters(filters).Where(p => p.ParameterName != "vendors").ToArray();
-            foreach (var table in AggregateTables)
+            var parameters = FilterParameters(filters);
+            foreach (var table in tables)
             {
                 var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
                 Execute($"create or replace temp table scope_{table} as {SqlScripts.Get("rollup_scope").Replace("{{table}}", source, StringComparison.Ordinal)}", parameters);
             }
+
+            Execute(SqlScripts.Get("rollup_scope_audits"), parameters.Where(p => p.ParameterName == "vendors").ToArray());
 
             return body(rollup);
         }

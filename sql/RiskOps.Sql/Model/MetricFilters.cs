@@ -20,3 +20,16 @@ public sealed record MetricFilters
 
 /// <summary>A filter value that is not valid (reversed dates, malformed week, unknown case type...). The message is one clear line.</summary>
 public sealed class InvalidFilterException(string message) : Exception(message);
+
+/// <summary>How much of <c>GetMetrics</c> to compute.</summary>
+public enum MetricsDetail
+{
+    /// <summary>Every figure.</summary>
+    Full,
+
+    /// <summary>
+    /// Every figure except p50/p90 resolution hours (left null): the headline figures a dashboard overview or a trend
+    /// needs, answered from the daily rollups alone.
+    /// </summary>
+    Overview,
+}

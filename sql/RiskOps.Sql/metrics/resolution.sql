@@ -1,8 +1,7 @@
 -- resolution: per slice over manual cases — resolved and open counts, SLA compliance (resolved within 4 h over resolved
--- plus open cases older than 4 h at the as-of time), p50/p90 resolution hours (quantile_cont, linear interpolation,
--- over every resolved case's value) and the open backlog by age at the as-of time: [0, 4 h), [4 h, 24 h), [24 h, 72 h),
--- >= 72 h. Reads scope_daily, scope_daily_open (open cases by exact scored_at) and scope_daily_resolution (values with
--- their multiplicity). $as_of_us is the as-of instant in epoch microseconds.
+-- plus open cases older than 4 h at the as-of time) and the open backlog by age at the as-of time: [0, 4 h),
+-- [4 h, 24 h), [24 h, 72 h), >= 72 h. Reads scope_daily and scope_daily_open (open cases by exact scored_at); the
+-- p50/p90 resolution hours are in resolution_quantiles. $as_of_us is the as-of instant in epoch microseconds.
 with manual as (
     select
         k.dimension,
@@ -34,25 +33,6 @@ ageing as (
         sum(cases) filter (where age_hours >= 72) as backlog_over_3d
     from backlog
     group by dimension, slice
-),
-resolved as (
-    select
-        k.dimension,
-        slice_of(k.dimension, r.case_type, r.week, r.model_version, r.region) as slice,
-        r.resolution_hours,
-        r.cases
-    from scope_daily_resolution r
-    cross join dimensions() k
-),
-quantiles as (
-    -- Each value repeated by its multiplicity, so quantile_cont sees exactly the per-case values.
-    select
-        dimension,
-        slice,
-        quantile_cont(resolution_hours, 0.5) as resolution_hours_p50,
-        quantile_cont(resolution_hours, 0.9) as resolution_hours_p90
-    from (select dimension, slice, resolution_hours, unnest(range(cases)) from resolved)
-    group by dimension, slice
 )
 select
     m.dimension,
@@ -63,14 +43,11 @@ select
     m.sla_met,
     m.resolved_cases + coalesce(a.open_over_sla, 0)::bigint as sla_denominator,
     m.sla_met / nullif(m.resolved_cases + coalesce(a.open_over_sla, 0), 0) as sla_compliance,
-    q.resolution_hours_p50,
-    q.resolution_hours_p90,
     coalesce(a.backlog_0_4h, 0)::bigint as backlog_0_4h,
     coalesce(a.backlog_4_24h, 0)::bigint as backlog_4_24h,
     coalesce(a.backlog_1_3d, 0)::bigint as backlog_1_3d,
     coalesce(a.backlog_over_3d, 0)::bigint as backlog_over_3d
 from manual m
 left join ageing a on a.dimension = m.dimension and a.slice is not distinct from m.slice
-left join quantiles q on q.dimension = m.dimension and q.slice is not distinct from m.slice
 where m.manual_cases > 0
 order by m.dimension, m.slice

@@ -1,6 +1,9 @@
--- rollup_daily: additive daily aggregates of the in-scope cases (temp relations scope and scope_audits) per (UTC scored
--- date, ISO week, case type, model version, region). Every column is a count or a sum, so any range of days and any
--- coarser slice is their sum; ratios are formed after summing (e.g. precision = sum(tp) / (sum(tp) + sum(fp))).
+-- rollup_daily: additive daily aggregates of the in-scope cases (temp relations scope and scope_audits) per case
+-- dimensions: UTC scored date, ISO week, case type, model version, region and review_vendors (the sorted vendors that
+-- reviewed the case, [] for none — a vendor filter keeps the rows whose list has one of its vendors). Every daily_*
+-- rollup has these dimension columns. Every other column is a count or a sum, so any range of days and any coarser
+-- slice is their sum; ratios are formed after summing (e.g. precision = sum(tp) / (sum(tp) + sum(fp))). qa_audits and
+-- qa_correct count every audit of the day's cases (per-vendor audit counts are in daily_audits).
 -- Published as <lake>/_rollups/<version>/daily.parquet (built over all cases); metrics read it back filtered by scope.
 with audits as (
     select case_id, count(*) as qa_audits, count(*) filter (where verdict = 'correct') as qa_correct
@@ -13,6 +16,7 @@ select
     c.case_type,
     c.model_version,
     c.region,
+    c.review_vendors,
     count(*) as decisions,
     count(*) filter (where c.routing = 'auto') as auto_decisions,
     count(*) filter (where c.labeled) as labeled_cases,

@@ -6,6 +6,7 @@ select
     case_type,
     model_version,
     region,
+    review_vendors,
     final_reviewer_org,
     final_vendor,
     count(*) as kappa_cases,

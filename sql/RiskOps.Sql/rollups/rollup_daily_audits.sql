@@ -6,6 +6,7 @@ select
     c.case_type,
     c.model_version,
     c.region,
+    c.review_vendors,
     a.reviewer_org,
     a.vendor,
     a.reviewer_id,

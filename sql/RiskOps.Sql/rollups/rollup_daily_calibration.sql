@@ -6,6 +6,7 @@ select
     case_type,
     model_version,
     region,
+    review_vendors,
     confidence_bin,
     count(*) as n,
     sum(confidence)::double as confidence_sum,

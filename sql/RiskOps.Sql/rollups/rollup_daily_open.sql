@@ -7,6 +7,7 @@ select
     case_type,
     model_version,
     region,
+    review_vendors,
     epoch_us(scored_at) as scored_at_us,
     count(*) as cases
 from scope

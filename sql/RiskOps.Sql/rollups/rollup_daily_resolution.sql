@@ -6,6 +6,7 @@ select
     case_type,
     model_version,
     region,
+    review_vendors,
     resolution_hours,
     count(*) as cases
 from scope

@@ -6,6 +6,7 @@ select
     case_type,
     model_version,
     region,
+    review_vendors,
     root_cause_code,
     count(*) as cases
 from scope

@@ -45,16 +45,53 @@ public sealed class MetricFileTests : IDisposable
     }
 
     [Fact]
-    public void Resolution_HandLake_SlaQuantilesAndBacklog()
+    public void Resolution_HandLake_SlaAndBacklog()
     {
         var rows = _warehouse.RunMetric("resolution", MetricFilters.None, AsOf(HandLake.AsOf));
 
-        // c3 resolved in 3 h, c4 in 12 h, c6 open for exactly 24 h → SLA 1 / (2 + 1); p50 7.5, p90 3 + 0.9·9.
+        // c3 resolved in 3 h, c4 in 12 h, c6 open for exactly 24 h → SLA 1 / (2 + 1).
         Expect(Row(rows, "overall", null), ("manual_cases", 3), ("resolved_cases", 2), ("open_cases", 1), ("sla_met", 1),
-            ("sla_denominator", 3), ("sla_compliance", 1 / 3.0), ("resolution_hours_p50", 7.5), ("resolution_hours_p90", 11.1),
+            ("sla_denominator", 3), ("sla_compliance", 1 / 3.0),
             ("backlog_0_4h", 0), ("backlog_4_24h", 0), ("backlog_1_3d", 1), ("backlog_over_3d", 0));
-        Expect(Row(rows, "case_type", "ATO"), ("sla_compliance", 0.5), ("resolution_hours_p50", 3.0), ("resolution_hours_p90", 3.0));
-        Expect(Row(rows, "case_type", "KYC_AUDIT"), ("sla_compliance", 0.0), ("resolution_hours_p50", 12.0));
+        Expect(Row(rows, "case_type", "ATO"), ("sla_compliance", 0.5));
+        Expect(Row(rows, "case_type", "KYC_AUDIT"), ("sla_compliance", 0.0));
+    }
+
+    [Fact]
+    public void ResolutionQuantiles_HandLake_InterpolatedP50AndP90()
+    {
+        var rows = _warehouse.RunMetric("resolution_quantiles", MetricFilters.None);
+
+        // Resolved in 3 h and 12 h → p50 7.5, p90 3 + 0.9·9.
+        Expect(Row(rows, "overall", null), ("resolution_hours_p50", 7.5), ("resolution_hours_p90", 11.1));
+        Expect(Row(rows, "case_type", "ATO"), ("resolution_hours_p50", 3.0), ("resolution_hours_p90", 3.0));
+        Expect(Row(rows, "case_type", "KYC_AUDIT"), ("resolution_hours_p50", 12.0));
+    }
+
+    [Fact]
+    public void ResolutionQuantiles_ValuesWithMultiplicity_SameAsQuantilesOverEveryCase()
+    {
+        // Given rows of the resolution rollup: 1 h held by 3 cases, 2 h by 1, 10 h by 2 (one week, one case type).
+        _warehouse.Execute("""
+            create or replace temp table scope_daily_resolution as
+            select * from (values
+                (date '2026-11-16', '2026-W47', 'ATO', 'm1', 'EU', ['V1'], 1.0::double, 3::bigint),
+                (date '2026-11-16', '2026-W47', 'ATO', 'm1', 'EU', [], 2.0::double, 1::bigint),
+                (date '2026-11-17', '2026-W47', 'ATO', 'm1', 'EU', [], 10.0::double, 2::bigint))
+                t(scored_date, week, case_type, model_version, region, review_vendors, resolution_hours, cases)
+            """);
+        try
+        {
+            var rows = _warehouse.ReadRows(SqlScripts.Get("resolution_quantiles"));
+
+            // Per case: 1, 1, 1, 2, 10, 10 → p50 at position 2.5 = 1.5; p90 at position 4.5 = 10.
+            Expect(Row(rows, "overall", null), ("resolution_hours_p50", 1.5), ("resolution_hours_p90", 10.0));
+            Expect(Row(rows, "week", "2026-W47"), ("resolution_hours_p50", 1.5), ("resolution_hours_p90", 10.0));
+        }
+        finally
+        {
+            _warehouse.Execute("drop table scope_daily_resolution");
+        }
     }
 
     [Fact]
