@@ -29,6 +29,7 @@ public sealed partial class Warehouse : IDisposable
     private readonly DuckDBConnection _connection;
     private readonly Lock _gate = new();
     private string? _boundFolders;
+    private string? _rollupViews;
 
     private Warehouse(string lakeRoot)
     {
@@ -210,48 +211,93 @@ public sealed partial class Warehouse : IDisposable
 
     /// <summary>
     /// Runs <paramref name="body"/> with the in-scope daily aggregates <c>scope_daily</c>, <c>scope_daily_calibration</c>,
-    /// ... (one temp table per <see cref="AggregateTables"/> entry) in place. With a fresh rollup and no vendor filter
-    /// they are the published daily rollup rows the filters select (no per-case data is read); otherwise they are
-    /// aggregated from the case scope by the same <c>rollups/rollup_daily*.sql</c> files the rollup is built with, so
-    /// both ways give the same figures. Call under the gate.
+    /// ... (one relation per <see cref="AggregateTables"/> entry) in place. With a fresh rollup they are views over the
+    /// published daily rollups (loaded into memory once per rollup version) filtered by the call's one-row
+    /// <c>scope_filter</c>, so no per-case data is read; otherwise they are temp tables aggregated from the case scope by
+    /// the same <c>rollups/rollup_daily*.sql</c> files the rollup is built with, so both ways give the same figures.
+    /// Call under the gate.
     /// </summary>
     internal T WithAggregates<T>(MetricFilters filters, Func<string?, T> body, MetricsDetail detail = MetricsDetail.Full)
     {
         var rollup = UseRollups ? FreshRollup() : null;
         LastMetricsFromDailyRollup = rollup is not null;
+        if (rollup is not null)
+        {
+            LastScopeFromRollup = true;
+            UseRollupViews(rollup);
+            Execute("delete from scope_filter");
+            Execute(SqlScripts.Get("scope_filter"), FilterParameters(filters));
+            return body(rollup);
+        }
+
+        DropRollupViews();
         // The resolution values are the one aggregate that grows with the cases; only the quantiles need them.
         var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || t != "daily_resolution").ToList();
         try
         {
-            if (rollup is null)
+            return WithScope(filters, () =>
             {
-                return WithScope(filters, () =>
+                foreach (var table in tables)
                 {
-                    foreach (var table in tables)
-                    {
-                        Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
-                    }
+                    Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
+                }
 
-                    return body(null);
-                });
-            }
-
-            LastScopeFromRollup = true;
-            var parameters = FilterParameters(filters);
-            foreach (var table in tables)
-            {
-                var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
-                Execute($"create or replace temp table scope_{table} as {SqlScripts.Get("rollup_scope").Replace("{{table}}", source, StringComparison.Ordinal)}", parameters);
-            }
-
-            Execute(SqlScripts.Get("rollup_scope_audits"), parameters.Where(p => p.ParameterName == "vendors").ToArray());
-
-            return body(rollup);
+                return body(null);
+            });
         }
         finally
         {
             Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")));
         }
+    }
+
+    /// <summary>
+    /// Makes <c>scope_&lt;table&gt;</c> the filtered views over the rollup version <paramref name="rollup"/>: its small
+    /// daily tables are copied into memory once (the resolution values, which grow with the cases, stay in Parquet).
+    /// </summary>
+    private void UseRollupViews(string rollup)
+    {
+        if (_rollupViews == rollup)
+        {
+            return;
+        }
+
+        DropRollupViews();
+        Execute(SqlScripts.Get("scope_filter_table"));
+        foreach (var table in AggregateTables)
+        {
+            var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
+            Execute(table == "daily_resolution"
+                ? $"create or replace view rollup_{table} as select * from {source}"
+                : $"create or replace table rollup_{table} as select * from {source}");
+            var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
+            if (table == "daily_audits")
+            {
+                scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
+            }
+
+            Execute($"create or replace temp view scope_{table} as {scope}");
+        }
+
+        _rollupViews = rollup;
+    }
+
+    /// <summary>Drops the rollup scope views and their in-memory tables (before the raw path creates its own relations).</summary>
+    private void DropRollupViews()
+    {
+        if (_rollupViews is null)
+        {
+            return;
+        }
+
+        foreach (var table in AggregateTables)
+        {
+            Execute($"drop view if exists scope_{table}");
+            Execute(table == "daily_resolution" ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}");
+        }
+
+        Execute("drop table if exists scope_filter");
+        _rollupViews = null;
     }
 
     /// <summary>Runs the named metric script inside the aggregates of <paramref name="filters"/> (dbt-style tests, analysis).</summary>

@@ -22,6 +22,9 @@ internal static class SyntheticLake
     /// <summary>Open cases are aged to this instant; it is the end of the generated period.</summary>
     public static readonly DateTimeOffset AsOf = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>One of the generated BPO vendors (for vendor-scoped measurements).</summary>
+    public const string FirstVendor = "TaskUs";
+
     /// <summary>The last complete ISO week of the lake (2026-11-16 … 2026-11-22).</summary>
     public const string LastWeek = "2026-W47";
 

@@ -1,4 +1,5 @@
--- rollup_scope_audits: with a vendor filter only the audits of those vendors' reviews count, as scope_audits does on the
--- case scope (run on scope_daily_audits after rollup_scope).
-delete from scope_daily_audits
-where len($vendors::varchar[]) > 0 and not coalesce(list_contains($vendors::varchar[], vendor), false)
+-- rollup_scope_audits: the audit rows of rollup_scope (the scope placeholder below); with a vendor filter only the audits of those
+-- vendors' reviews count, as scope_audits does on the case scope.
+select s.*
+from ({{scope}}) s, scope_filter f
+where len(f.vendors) = 0 or coalesce(list_contains(f.vendors, s.vendor), false)
