@@ -69,7 +69,8 @@ public sealed class PackData
         var byType = new Dictionary<string, IReadOnlyList<MetricSet>>(StringComparer.Ordinal);
         foreach (var slice in current.ByCaseType.Where(s => s.CaseType is not null))
         {
-            byType[slice.CaseType!] = warehouse.GetMetrics(scope with { Weeks = trailing, CaseTypes = [slice.CaseType!] }, request.AsOf).ByWeek;
+            // Trends and the previous week show no resolution quantiles: the overview detail answers them from daily rollups.
+            byType[slice.CaseType!] = warehouse.GetMetrics(scope with { Weeks = trailing, CaseTypes = [slice.CaseType!] }, request.AsOf, MetricsDetail.Overview).ByWeek;
         }
 
         return new PackData
@@ -77,8 +78,8 @@ public sealed class PackData
             Request = request with { Scope = scope },
             GeneratedAt = generatedAt,
             Current = current,
-            Previous = warehouse.GetMetrics(scope with { Weeks = [request.Period.Previous.Week] }, request.AsOf),
-            Trend = warehouse.GetMetrics(scope with { Weeks = trailing }, request.AsOf),
+            Previous = warehouse.GetMetrics(scope with { Weeks = [request.Period.Previous.Week] }, request.AsOf, MetricsDetail.Overview),
+            Trend = warehouse.GetMetrics(scope with { Weeks = trailing }, request.AsOf, MetricsDetail.Overview),
             TrendByCaseType = byType,
             Thresholds = warehouse.GetThresholds(week),
             Clusters = warehouse.GetClusters(week),

@@ -11,9 +11,11 @@ namespace RiskOps.Web.Dashboard;
 /// connection is cheap) and caches answers per (question, filters, as-of, lake version) for a few minutes, so paging
 /// through the dashboard does not recompute the same metrics. A new batch changes the lake version and so the key.
 /// </summary>
-internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cache, TimeProvider time)
+internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cache, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+    private readonly Lock _gate = new();
+    private Warehouse? _warehouse;
 
     /// <summary>The lake root as an absolute path.</summary>
     public string LakeRoot { get; } = Path.GetFullPath(lake.Value.Root);
@@ -41,9 +43,20 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
             return true;
         });
 
-    /// <summary>All figures of contract §2 (the same call as <c>riskops metrics</c>).</summary>
-    public MetricsReport Metrics(MetricFilters filters, DateTimeOffset asOf) =>
-        Cached(("metrics", filters.ToKey(), asOf), w => w.GetMetrics(filters, asOf));
+    /// <summary>
+    /// The figures of contract §2 (the same call as <c>riskops metrics</c>). Pages that show no resolution quantiles ask
+    /// for <see cref="MetricsDetail.Overview"/>, which a fresh rollup answers without any per-case data; a cached full
+    /// answer serves them too.
+    /// </summary>
+    public MetricsReport Metrics(MetricFilters filters, DateTimeOffset asOf, MetricsDetail detail = MetricsDetail.Full)
+    {
+        if (detail == MetricsDetail.Overview && cache.TryGetValue(((object)("metrics", filters.ToKey(), asOf, MetricsDetail.Full), LakeVersion()), out MetricsReport? full) && full is not null)
+        {
+            return full;
+        }
+
+        return Cached(("metrics", filters.ToKey(), asOf, detail), w => w.GetMetrics(filters, asOf, detail));
+    }
 
     /// <summary>The threshold sweep (the same call as <c>riskops thresholds</c>).</summary>
     public ThresholdReport Thresholds(MetricFilters filters) =>
@@ -71,10 +84,31 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
             return hit;
         }
 
-        using var warehouse = Warehouse.Open(LakeRoot);
-        var value = compute(warehouse);
+        var value = compute(Shared());
         cache.Set(key, value, CacheFor);
         return value;
+    }
+
+    /// <summary>
+    /// One warehouse for the app's lifetime, so the rollup tables it loads into memory serve every later request (the
+    /// warehouse serialises its calls).
+    /// </summary>
+    private Warehouse Shared()
+    {
+        lock (_gate)
+        {
+            return _warehouse ??= Warehouse.Open(LakeRoot);
+        }
+    }
+
+    /// <summary>Closes the shared warehouse.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _warehouse?.Dispose();
+            _warehouse = null;
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ internal static class CalibrationView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
-        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
         var thresholds = request.Data.Thresholds(request.Filters.Metrics);
         var pooled = metrics.Reliability.Where(b => b.Dimension == "overall").OrderBy(b => b.Bin).ToList();
 

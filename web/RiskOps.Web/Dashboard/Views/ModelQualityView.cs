@@ -12,7 +12,7 @@ internal static class ModelQualityView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
-        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
         return new PageView(
             "model",
             "Model quality",

@@ -21,7 +21,7 @@ internal static class OverviewView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
-        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
         var weeks = metrics.ByWeek;
         var thisWeek = weeks.Count > 0 ? weeks[^1] : null;
         var previousLabel = IsoWeeks.Previous(thisWeek?.Week);

@@ -1,3 +1,5 @@
+using RiskOps.Sql.Model;
+
 namespace RiskOps.Web.Dashboard.Views;
 
 /// <summary>SOP coverage per case type against 80 %, and the gap list.</summary>
@@ -6,7 +8,7 @@ internal static class SopView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
-        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
         return new PageView(
             "sop",
             "SOP coverage",
