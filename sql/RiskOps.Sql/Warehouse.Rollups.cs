@@ -14,6 +14,9 @@ public sealed partial class Warehouse
     public static readonly IReadOnlyList<string> AggregateTables =
         ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_audits", "daily_agreement", "daily_root_causes"];
 
+    /// <summary>The one daily rollup whose size grows with the resolved cases (the quantiles' values).</summary>
+    private const string ResolutionTable = "daily_resolution";
+
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed partial class Warehouse : IDisposable
     private readonly Lock _gate = new();
     private string? _boundFolders;
     private string? _rollupViews;
+    private bool _rollupResolutionBound;
 
     private Warehouse(string lakeRoot)
     {
@@ -224,7 +225,7 @@ public sealed partial class Warehouse : IDisposable
         if (rollup is not null)
         {
             LastScopeFromRollup = true;
-            UseRollupViews(rollup);
+            UseRollupViews(rollup, detail == MetricsDetail.Full);
             Execute("delete from scope_filter");
             Execute(SqlScripts.Get("scope_filter"), FilterParameters(filters));
             return body(rollup);
@@ -232,7 +233,7 @@ public sealed partial class Warehouse : IDisposable
 
         DropRollupViews();
         // The resolution values are the one aggregate that grows with the cases; only the quantiles need them.
-        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || t != "daily_resolution").ToList();
+        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || t != ResolutionTable).ToList();
         try
         {
             return WithScope(filters, () =>
@@ -253,33 +254,36 @@ public sealed partial class Warehouse : IDisposable
 
     /// <summary>
     /// Makes <c>scope_&lt;table&gt;</c> the filtered views over the rollup version <paramref name="rollup"/>: its small
-    /// daily tables are copied into memory once (the resolution values, which grow with the cases, stay in Parquet).
+    /// daily tables are copied into memory once. The resolution values, which grow with the cases, stay in Parquet and
+    /// are bound only when <paramref name="withResolution"/> (the quantiles) asks for them.
     /// </summary>
-    private void UseRollupViews(string rollup)
+    private void UseRollupViews(string rollup, bool withResolution)
     {
-        if (_rollupViews == rollup)
+        if (_rollupViews != rollup)
         {
-            return;
-        }
-
-        DropRollupViews();
-        Execute(SqlScripts.Get("scope_filter_table"));
-        foreach (var table in AggregateTables)
-        {
-            var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
-            Execute(table == "daily_resolution"
-                ? $"create or replace view rollup_{table} as select * from {source}"
-                : $"create or replace table rollup_{table} as select * from {source}");
-            var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
-            if (table == "daily_audits")
+            DropRollupViews();
+            Execute(SqlScripts.Get("scope_filter_table"));
+            foreach (var table in AggregateTables.Where(t => t != ResolutionTable))
             {
-                scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
+                Execute($"create or replace table rollup_{table} as select * from read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')");
+                var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
+                if (table == "daily_audits")
+                {
+                    scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
+                }
+
+                Execute($"create or replace temp view scope_{table} as {scope}");
             }
 
-            Execute($"create or replace temp view scope_{table} as {scope}");
+            _rollupViews = rollup;
         }
 
-        _rollupViews = rollup;
+        if (withResolution && !_rollupResolutionBound)
+        {
+            Execute($"create or replace view rollup_{ResolutionTable} as select * from read_parquet('{Quote(Path.Combine(rollup, ResolutionTable + ".parquet"))}')");
+            Execute($"create or replace temp view scope_{ResolutionTable} as {SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{ResolutionTable}", StringComparison.Ordinal)}");
+            _rollupResolutionBound = true;
+        }
     }
 
     /// <summary>Drops the rollup scope views and their in-memory tables (before the raw path creates its own relations).</summary>
@@ -293,11 +297,12 @@ public sealed partial class Warehouse : IDisposable
         foreach (var table in AggregateTables)
         {
             Execute($"drop view if exists scope_{table}");
-            Execute(table == "daily_resolution" ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}");
+            Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}");
         }
 
         Execute("drop table if exists scope_filter");
         _rollupViews = null;
+        _rollupResolutionBound = false;
     }
 
     /// <summary>Runs the named metric script inside the aggregates of <paramref name="filters"/> (dbt-style tests, analysis).</summary>

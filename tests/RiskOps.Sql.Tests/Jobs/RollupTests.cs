@@ -79,6 +79,35 @@ public sealed class RollupTests
     }
 
     [Fact]
+    public void GetMetrics_FreshRollupOverview_ReadsNoPerCaseFile()
+    {
+        var data = RandomLake.Generate(25, 400);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.UseRollups = false;
+        var filter = new MetricFilters { Vendors = ["V1"], CaseTypes = ["ATO", "KYC_AUDIT"] };
+        var raw = warehouse.GetMetrics(filter, RandomLake.AsOf);
+        warehouse.UseRollups = true;
+        var folder = warehouse.BuildRollups(RandomLake.AsOf);
+
+        // The per-case files of the rollup become unreadable: an overview answer must not need them.
+        foreach (var perCase in new[] { "cases", "case_audits", "daily_resolution" })
+        {
+            File.WriteAllText(Path.Combine(folder, perCase + ".parquet"), "not parquet");
+        }
+
+        var overview = warehouse.GetMetrics(filter, RandomLake.AsOf, MetricsDetail.Overview);
+
+        Assert.True(warehouse.LastMetricsFromDailyRollup);
+        Assert.True(raw.Overall.ResolvedCases > 0);
+        Assert.Null(overview.Overall.ResolutionHoursP50);
+        raw.Overall.ResolutionHoursP50 = null;
+        raw.Overall.ResolutionHoursP90 = null;
+        MetricAssert.Equal(raw.Overall, overview.Overall, "overview from daily rollups");
+        Assert.Throws<DuckDB.NET.Data.DuckDBException>(() => warehouse.GetMetrics(filter, RandomLake.AsOf));
+    }
+
+    [Fact]
     public void GetMetrics_FreshRollup_MatchesAHandComputedLake()
     {
         using var lake = TestLake.Create(HandLake.Build());
