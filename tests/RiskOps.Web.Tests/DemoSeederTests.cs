@@ -30,6 +30,12 @@ public sealed class DemoSeederTests
             Assert.False(state.Running);
             Assert.Null(state.Status);
             Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(lake, "decisions"), "*.parquet", SearchOption.AllDirectories));
+            // The rollups are published with the demo data, so the first dashboard visit already reads them.
+            using (var warehouse = RiskOps.Sql.Warehouse.Open(lake))
+            {
+                Assert.NotNull(warehouse.FreshRollup());
+            }
+
             var client = await WebAppFixture.LoginAsync(factory, "lena", WebAppFixture.Password);
             var html = await client.GetStringAsync("/");
             Assert.Contains("400 decisions in scope", html, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Demo;
 using RiskOps.Etl.Lake;
+using RiskOps.Sql;
 
 namespace RiskOps.Web.Demo;
 
@@ -118,6 +119,7 @@ internal sealed class DemoSeeder(
                 state,
                 stoppingToken);
             logger.LogInformation("Demo data landed: {Rows} rows, {Quarantined} quarantined", summary.RowsPerKind.Values.Sum(), summary.Quarantined);
+            BuildRollups();
             state.Finish(null);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -129,6 +131,23 @@ internal sealed class DemoSeeder(
             // The dashboard keeps serving whatever the lake holds; the banner says why there is no demo data.
             logger.LogError(ex, "Demo data generation failed");
             state.Finish("demo data generation failed: " + ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the rollups right away, so the first dashboard visit reads daily aggregates instead of waiting for the
+    /// recurring rollup job; a failure only costs speed (pages fall back to the raw views), so it is logged, not thrown.
+    /// </summary>
+    private void BuildRollups()
+    {
+        try
+        {
+            using var warehouse = Warehouse.Open(lake.Value.Root);
+            warehouse.BuildRollups(time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or DuckDB.NET.Data.DuckDBException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Rollups after the demo data could not be built; the recurring rollup job will retry");
         }
     }
 }
