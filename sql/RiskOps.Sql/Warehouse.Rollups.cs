@@ -54,23 +54,26 @@ public sealed partial class Warehouse
             try
             {
                 // The case-grain snapshot first; the daily aggregates are then computed from it (one pass over raw data).
+                // No output here needs insertion order; dropping it lets DuckDB stream big copies instead of buffering them.
+                Execute("set preserve_insertion_order = false");
                 var cases = Path.Combine(staging, "cases.parquet");
                 var audits = Path.Combine(staging, "case_audits.parquet");
-                Execute($"copy ({SqlScripts.Get("rollup_cases")}) to '{Quote(cases)}' (format parquet, compression zstd)");
-                Execute($"copy ({SqlScripts.Get("rollup_case_audits")}) to '{Quote(audits)}' (format parquet, compression zstd)");
-                Execute($"copy ({SqlScripts.Get("data_quality")}) to '{Quote(Path.Combine(staging, "data_quality.parquet"))}' (format parquet)");
                 try
                 {
+                    Execute($"copy ({SqlScripts.Get("rollup_cases")}) to '{Quote(cases)}' (format parquet, compression zstd)");
                     Execute($"create or replace temp view scope as select * from read_parquet('{Quote(cases)}')");
+                    Execute($"copy ({SqlScripts.Get("rollup_case_audits")}) to '{Quote(audits)}' (format parquet, compression zstd)");
                     Execute($"create or replace temp view scope_audits as select * from read_parquet('{Quote(audits)}')");
                     foreach (var table in AggregateTables)
                     {
                         Execute($"copy ({SqlScripts.Get($"rollup_{table}")}) to '{Quote(Path.Combine(staging, table + ".parquet"))}' (format parquet, compression zstd)");
                     }
+
+                    Execute($"copy ({SqlScripts.Get("data_quality")}) to '{Quote(Path.Combine(staging, "data_quality.parquet"))}' (format parquet)");
                 }
                 finally
                 {
-                    Execute("drop view if exists scope; drop view if exists scope_audits");
+                    Execute("drop view if exists scope; drop view if exists scope_audits; reset preserve_insertion_order");
                 }
 
                 var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes);
