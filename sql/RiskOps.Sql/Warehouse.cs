@@ -200,7 +200,10 @@ public sealed partial class Warehouse : IDisposable
             Execute(rollup is null
                 ? "create or replace temp view audit_source as select * from case_audits"
                 : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
-            Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
+            // Without any filter the predicate is left out, so DuckDB plans the plain snapshot of the cases view.
+            Execute(IsUnfiltered(filters)
+                ? "create or replace temp table scope as select * from case_source"
+                : $"create or replace temp table scope as {SqlScripts.Get("scope")}", IsUnfiltered(filters) ? [] : parameters);
             Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
             return body();
         }
@@ -209,6 +212,10 @@ public sealed partial class Warehouse : IDisposable
             Execute("drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source");
         }
     }
+
+    private static bool IsUnfiltered(MetricFilters f) =>
+        f.From is null && f.To is null && f.Weeks.Count == 0 && f.CaseTypes.Count == 0 && f.ModelVersions.Count == 0
+        && f.Regions.Count == 0 && f.Vendors.Count == 0;
 
     /// <summary>
     /// Runs <paramref name="body"/> with the in-scope daily aggregates <c>scope_daily</c>, <c>scope_daily_calibration</c>,
