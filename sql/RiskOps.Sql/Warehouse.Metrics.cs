@@ -82,7 +82,10 @@ public sealed partial class Warehouse
         report.ByRegion = Dimension(slices, "region");
         WeekOverWeek(report.ByWeek);
 
-        report.Quality = ReadRows(SqlScripts.Get("quality")).Select(Map<QualityRow>).ToList();
+        if (detail == MetricsDetail.Full)
+        {
+            report.Quality = ReadRows(SqlScripts.Get("quality")).Select(Map<QualityRow>).ToList();
+        }
         report.Reliability = ReadRows(SqlScripts.Get("reliability")).Select(Map<ReliabilityBin>).ToList();
         report.SopGaps = ReadRows(SqlScripts.Get("sop_gaps")).Select(Map<SopGap>).ToList();
         report.DataQuality = Map<DataQuality>(ReadRows(rollup is null

@@ -12,10 +12,13 @@ public sealed partial class Warehouse
     /// <c>scope_audits</c>), each keyed by the case dimensions scored_date, week, case_type, model_version and region.
     /// </summary>
     public static readonly IReadOnlyList<string> AggregateTables =
-        ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_audits", "daily_agreement", "daily_root_causes"];
+        ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_qa", "daily_audits", "daily_agreement", "daily_root_causes"];
 
     /// <summary>The one daily rollup whose size grows with the resolved cases (the quantiles' values).</summary>
     private const string ResolutionTable = "daily_resolution";
+
+    /// <summary>The daily rollups only <see cref="MetricsDetail.Full"/> reads: quantile values and the quality table's inputs.</summary>
+    private static readonly string[] FullDetailTables = [ResolutionTable, "daily_audits", "daily_agreement"];
 
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
 

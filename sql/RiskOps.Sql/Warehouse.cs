@@ -30,7 +30,7 @@ public sealed partial class Warehouse : IDisposable
     private readonly Lock _gate = new();
     private string? _boundFolders;
     private string? _rollupViews;
-    private bool _rollupResolutionBound;
+    private bool _rollupFullBound;
 
     private Warehouse(string lakeRoot)
     {
@@ -239,8 +239,8 @@ public sealed partial class Warehouse : IDisposable
         }
 
         DropRollupViews();
-        // The resolution values are the one aggregate that grows with the cases; only the quantiles need them.
-        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || t != ResolutionTable).ToList();
+        // The resolution values (quantiles) and the reviewer-grain tables (quality) only serve the full detail.
+        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || !FullDetailTables.Contains(t)).ToList();
         try
         {
             return WithScope(filters, () =>
@@ -260,37 +260,49 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>
-    /// Makes <c>scope_&lt;table&gt;</c> the filtered views over the rollup version <paramref name="rollup"/>: its small
-    /// daily tables are copied into memory once. The resolution values, which grow with the cases, stay in Parquet and
-    /// are bound only when <paramref name="withResolution"/> (the quantiles) asks for them.
+    /// Makes <c>scope_&lt;table&gt;</c> the filtered views over the rollup version <paramref name="rollup"/>. The small
+    /// daily tables are copied into memory once per version; the tables only the full detail reads are bound when
+    /// <paramref name="full"/> first asks for them — the reviewer-grain ones copied too, the resolution values (which
+    /// grow with the cases) left in Parquet.
     /// </summary>
-    private void UseRollupViews(string rollup, bool withResolution)
+    private void UseRollupViews(string rollup, bool full)
     {
         if (_rollupViews != rollup)
         {
             DropRollupViews();
             Execute(SqlScripts.Get("scope_filter_table"));
-            foreach (var table in AggregateTables.Where(t => t != ResolutionTable))
+            foreach (var table in AggregateTables.Where(t => !FullDetailTables.Contains(t)))
             {
-                Execute($"create or replace table rollup_{table} as select * from read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')");
-                var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
-                if (table == "daily_audits")
-                {
-                    scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
-                }
-
-                Execute($"create or replace temp view scope_{table} as {scope}");
+                BindRollupTable(rollup, table);
             }
 
             _rollupViews = rollup;
         }
 
-        if (withResolution && !_rollupResolutionBound)
+        if (full && !_rollupFullBound)
         {
-            Execute($"create or replace view rollup_{ResolutionTable} as select * from read_parquet('{Quote(Path.Combine(rollup, ResolutionTable + ".parquet"))}')");
-            Execute($"create or replace temp view scope_{ResolutionTable} as {SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{ResolutionTable}", StringComparison.Ordinal)}");
-            _rollupResolutionBound = true;
+            foreach (var table in FullDetailTables)
+            {
+                BindRollupTable(rollup, table);
+            }
+
+            _rollupFullBound = true;
         }
+    }
+
+    private void BindRollupTable(string rollup, string table)
+    {
+        var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
+        Execute(table == ResolutionTable
+            ? $"create or replace view rollup_{table} as select * from {source}"
+            : $"create or replace table rollup_{table} as select * from {source}");
+        var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
+        if (table is "daily_audits" or "daily_qa")
+        {
+            scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
+        }
+
+        Execute($"create or replace temp view scope_{table} as {scope}");
     }
 
     /// <summary>Drops the rollup scope views and their in-memory tables (before the raw path creates its own relations).</summary>
@@ -309,7 +321,7 @@ public sealed partial class Warehouse : IDisposable
 
         Execute("drop table if exists scope_filter");
         _rollupViews = null;
-        _rollupResolutionBound = false;
+        _rollupFullBound = false;
     }
 
     /// <summary>Runs the named metric script inside the aggregates of <paramref name="filters"/> (dbt-style tests, analysis).</summary>

@@ -256,7 +256,7 @@ internal static partial class MetricsBenchmark
             var source = $"read_parquet('{Path.Combine(rollup, table + ".parquet").Replace('\\', '/')}')";
             text.Append(table == "daily_resolution" ? $"create or replace view rollup_{table} as select * from {source};\n" : $"create or replace table rollup_{table} as select * from {source};\n");
             var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
-            if (table == "daily_audits")
+            if (table is "daily_audits" or "daily_qa")
             {
                 scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
             }

@@ -28,8 +28,9 @@ public enum MetricsDetail
     Full,
 
     /// <summary>
-    /// Every figure except p50/p90 resolution hours (left null): the headline figures a dashboard overview or a trend
-    /// needs, answered from the daily rollups alone.
+    /// The per-slice figures, reliability, SOP and data quality — every figure except p50/p90 resolution hours (left
+    /// null) and the per org/vendor/reviewer/week <c>quality</c> table (left empty): what a dashboard overview or a trend
+    /// needs, from the small daily rollups alone.
     /// </summary>
     Overview,
 }

@@ -91,7 +91,7 @@ public sealed class RollupTests
         var folder = warehouse.BuildRollups(RandomLake.AsOf);
 
         // The per-case files of the rollup become unreadable: an overview answer must not need them.
-        foreach (var perCase in new[] { "cases", "case_audits", "daily_resolution" })
+        foreach (var perCase in new[] { "cases", "case_audits", "daily_resolution", "daily_audits", "daily_agreement" })
         {
             File.WriteAllText(Path.Combine(folder, perCase + ".parquet"), "not parquet");
         }
@@ -101,6 +101,9 @@ public sealed class RollupTests
         Assert.True(warehouse.LastMetricsFromDailyRollup);
         Assert.True(raw.Overall.ResolvedCases > 0);
         Assert.Null(overview.Overall.ResolutionHoursP50);
+        Assert.NotEmpty(raw.Quality);
+        Assert.Empty(overview.Quality);
+        Assert.Equal(raw.Reliability.Select(b => b.Count), overview.Reliability.Select(b => b.Count));
         raw.Overall.ResolutionHoursP50 = null;
         raw.Overall.ResolutionHoursP90 = null;
         MetricAssert.Equal(raw.Overall, overview.Overall, "overview from daily rollups");

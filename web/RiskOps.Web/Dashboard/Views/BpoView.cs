@@ -9,7 +9,7 @@ internal static class BpoView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
-        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
+        var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
         List<QualityRow> Rows(string dimension) => metrics.Quality.Where(q => q.Dimension == dimension).ToList();
         var vendors = Rows("vendor");
         var reviewers = Rows("reviewer");
