@@ -45,7 +45,10 @@ public sealed class ReferenceModelComparisonTests
         foreach (var filter in filters)
         {
             // A second as-of (in the middle of the data) on the unfiltered run ages open cases differently.
-            var asOfs = filter == MetricFilters.None ? new[] { RandomLake.AsOf, LakeRow.Epoch.AddDays(10).AddHours(3) } : [RandomLake.AsOf];
+            // More as-ofs put the 4 h / 24 h / 72 h age limits on different days and times of day.
+            var asOfs = filter == MetricFilters.None
+                ? new[] { RandomLake.AsOf, LakeRow.Epoch.AddDays(10).AddHours(3), LakeRow.Epoch.AddDays(6).AddHours(1).AddMinutes(59), LakeRow.Epoch.AddDays(15).AddHours(23) }
+                : [RandomLake.AsOf];
             foreach (var asOf in asOfs)
             {
                 var actual = warehouse.GetMetrics(filter, asOf);

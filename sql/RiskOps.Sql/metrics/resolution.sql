@@ -1,53 +1,73 @@
 -- resolution: per slice over manual cases — resolved and open counts, SLA compliance (resolved within 4 h over resolved
 -- plus open cases older than 4 h at the as-of time) and the open backlog by age at the as-of time: [0, 4 h),
--- [4 h, 24 h), [24 h, 72 h), >= 72 h. Reads scope_daily and scope_daily_open (open cases by exact scored_at); the
--- p50/p90 resolution hours are in resolution_quantiles. $as_of_us is the as-of instant in epoch microseconds.
-with manual as (
+-- [4 h, 24 h), [24 h, 72 h), >= 72 h (a case scored after the as-of counts in the first). The p50/p90 resolution hours
+-- are in resolution_quantiles. $as_of_us is the as-of instant in epoch microseconds.
+-- Ageing is exact for any as-of without reading every open case: an age limit L is the instant as_of - L, and the open
+-- cases scored before it are those of the days before its UTC day (open = manual - resolved in scope_daily) plus those
+-- of that one day scored before the instant (scope_daily_open keeps open cases with their exact scored_at_us). Age in
+-- hours compared with 4/24/72 equals comparing whole microseconds with 4/24/72 h, so no rounding is involved.
+with limits as (
+    select
+        $as_of_us - 14400000000 as t4,
+        $as_of_us - 86400000000 as t24,
+        $as_of_us - 259200000000 as t72,
+        make_timestamp($as_of_us - 14400000000)::date as d4,
+        make_timestamp($as_of_us - 86400000000)::date as d24,
+        make_timestamp($as_of_us - 259200000000)::date as d72
+),
+manual as (
     select
         k.dimension,
         slice_of(k.dimension, d.case_type, d.week, d.model_version, d.region) as slice,
         sum(d.manual_cases)::bigint as manual_cases,
         sum(d.resolved_cases)::bigint as resolved_cases,
-        sum(d.sla_met)::bigint as sla_met
+        sum(d.sla_met)::bigint as sla_met,
+        coalesce(sum(d.manual_cases - d.resolved_cases) filter (where d.scored_date < l.d4), 0) as open_before_d4,
+        coalesce(sum(d.manual_cases - d.resolved_cases) filter (where d.scored_date < l.d24), 0) as open_before_d24,
+        coalesce(sum(d.manual_cases - d.resolved_cases) filter (where d.scored_date < l.d72), 0) as open_before_d72
     from scope_daily d
+    cross join limits l
     cross join dimensions() k
     group by all
 ),
-backlog as (
+edges as (
     select
         k.dimension,
         slice_of(k.dimension, o.case_type, o.week, o.model_version, o.region) as slice,
-        ($as_of_us - o.scored_at_us) / 3600000000.0::double as age_hours,
-        o.cases
+        coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us < l.t4), 0) as before_t4,
+        coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us <= l.t4), 0) as through_t4,
+        coalesce(sum(o.cases) filter (where o.scored_date = l.d24 and o.scored_at_us <= l.t24), 0) as through_t24,
+        coalesce(sum(o.cases) filter (where o.scored_date = l.d72 and o.scored_at_us <= l.t72), 0) as through_t72
     from scope_daily_open o
+    cross join limits l
     cross join dimensions() k
+    where o.scored_date in (l.d4, l.d24, l.d72)
+    group by all
 ),
 ageing as (
     select
-        dimension,
-        slice,
-        sum(cases) filter (where age_hours > 4) as open_over_sla,
-        sum(cases) filter (where age_hours < 4) as backlog_0_4h,
-        sum(cases) filter (where age_hours >= 4 and age_hours < 24) as backlog_4_24h,
-        sum(cases) filter (where age_hours >= 24 and age_hours < 72) as backlog_1_3d,
-        sum(cases) filter (where age_hours >= 72) as backlog_over_3d
-    from backlog
-    group by dimension, slice
+        m.*,
+        m.manual_cases - m.resolved_cases as open_cases,
+        (m.open_before_d4 + coalesce(e.before_t4, 0))::bigint as open_over_sla,
+        (m.open_before_d4 + coalesce(e.through_t4, 0))::bigint as aged_4h,
+        (m.open_before_d24 + coalesce(e.through_t24, 0))::bigint as aged_24h,
+        (m.open_before_d72 + coalesce(e.through_t72, 0))::bigint as aged_72h
+    from manual m
+    left join edges e on e.dimension = m.dimension and e.slice is not distinct from m.slice
 )
 select
-    m.dimension,
-    m.slice,
-    m.manual_cases,
-    m.resolved_cases,
-    m.manual_cases - m.resolved_cases as open_cases,
-    m.sla_met,
-    m.resolved_cases + coalesce(a.open_over_sla, 0)::bigint as sla_denominator,
-    m.sla_met / nullif(m.resolved_cases + coalesce(a.open_over_sla, 0), 0) as sla_compliance,
-    coalesce(a.backlog_0_4h, 0)::bigint as backlog_0_4h,
-    coalesce(a.backlog_4_24h, 0)::bigint as backlog_4_24h,
-    coalesce(a.backlog_1_3d, 0)::bigint as backlog_1_3d,
-    coalesce(a.backlog_over_3d, 0)::bigint as backlog_over_3d
-from manual m
-left join ageing a on a.dimension = m.dimension and a.slice is not distinct from m.slice
-where m.manual_cases > 0
-order by m.dimension, m.slice
+    dimension,
+    slice,
+    manual_cases,
+    resolved_cases,
+    open_cases,
+    sla_met,
+    resolved_cases + open_over_sla as sla_denominator,
+    sla_met / nullif(resolved_cases + open_over_sla, 0) as sla_compliance,
+    open_cases - aged_4h as backlog_0_4h,
+    aged_4h - aged_24h as backlog_4_24h,
+    aged_24h - aged_72h as backlog_1_3d,
+    aged_72h as backlog_over_3d
+from ageing
+where manual_cases > 0
+order by dimension, slice
