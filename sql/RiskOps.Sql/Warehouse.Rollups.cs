@@ -20,6 +20,19 @@ public sealed partial class Warehouse
     /// <summary>The daily rollups only <see cref="MetricsDetail.Full"/> reads: quantile values and the quality table's inputs.</summary>
     private static readonly string[] FullDetailTables = [ResolutionTable, "daily_audits", "daily_agreement"];
 
+    /// <summary>
+    /// The daily rollups also kept summed over review_vendors in memory (calls without a vendor filter read that copy),
+    /// with each one's key columns besides the case dimensions.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> CollapseKeys = new(StringComparer.Ordinal)
+    {
+        ["daily"] = [],
+        ["daily_calibration"] = ["confidence_bin"],
+        ["daily_open"] = ["scored_at_us"],
+        ["daily_qa"] = ["vendor"],
+        ["daily_root_causes"] = ["root_cause_code"],
+    };
+
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
 
     /// <summary>

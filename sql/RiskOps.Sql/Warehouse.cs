@@ -292,17 +292,50 @@ public sealed partial class Warehouse : IDisposable
 
     private void BindRollupTable(string rollup, string table)
     {
+        foreach (var statement in RollupBinding(rollup, table))
+        {
+            Execute(statement);
+        }
+    }
+
+    /// <summary>
+    /// The statements that bind one daily rollup table of <paramref name="rollup"/> as the filtered view
+    /// <c>scope_&lt;table&gt;</c> (public for the benchmark's direct path).
+    /// </summary>
+    public static IReadOnlyList<string> RollupBinding(string rollup, string table)
+    {
+        var statements = new List<string>();
         var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
-        Execute(table == ResolutionTable
-            ? $"create or replace view rollup_{table} as select * from {source}"
-            : $"create or replace table rollup_{table} as select * from {source}");
-        var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
+        string Scope(string relation) => SqlScripts.Get("rollup_scope").Replace("{{table}}", relation, StringComparison.Ordinal);
+        string scope;
+        if (table == ResolutionTable)
+        {
+            statements.Add($"create or replace view rollup_{table} as select * from {source}");
+            scope = Scope($"rollup_{table}");
+        }
+        else if (CollapseKeys.TryGetValue(table, out var keys))
+        {
+            statements.Add($"create or replace table rollup_{table} as select * from {source}");
+            var keyList = string.Concat(keys.Select(k => ", " + k));
+            statements.Add($"create or replace table rollup_{table}_any_vendor as "
+                + SqlScripts.Get("rollup_collapse").Replace("{{keys}}", keyList, StringComparison.Ordinal).Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal));
+            scope = SqlScripts.Get("rollup_scope_vendors")
+                .Replace("{{any_vendor}}", Scope($"rollup_{table}_any_vendor"), StringComparison.Ordinal)
+                .Replace("{{by_vendor}}", Scope($"rollup_{table}"), StringComparison.Ordinal);
+        }
+        else
+        {
+            statements.Add($"create or replace table rollup_{table} as select * from {source}");
+            scope = Scope($"rollup_{table}");
+        }
+
         if (table is "daily_audits" or "daily_qa")
         {
             scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
         }
 
-        Execute($"create or replace temp view scope_{table} as {scope}");
+        statements.Add($"create or replace temp view scope_{table} as {scope}");
+        return statements;
     }
 
     /// <summary>Drops the rollup scope views and their in-memory tables (before the raw path creates its own relations).</summary>
@@ -316,7 +349,7 @@ public sealed partial class Warehouse : IDisposable
         foreach (var table in AggregateTables)
         {
             Execute($"drop view if exists scope_{table}");
-            Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}");
+            Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}; drop table if exists rollup_{table}_any_vendor");
         }
 
         Execute("drop table if exists scope_filter");

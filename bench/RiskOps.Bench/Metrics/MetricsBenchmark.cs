@@ -251,17 +251,9 @@ internal static partial class MetricsBenchmark
     internal static string RollupSetup(string rollup)
     {
         var text = new System.Text.StringBuilder(SqlScripts.Get("scope_filter_table")).Append(";\n");
-        foreach (var table in Warehouse.AggregateTables)
+        foreach (var statement in Warehouse.AggregateTables.SelectMany(t => Warehouse.RollupBinding(rollup, t)))
         {
-            var source = $"read_parquet('{Path.Combine(rollup, table + ".parquet").Replace('\\', '/')}')";
-            text.Append(table == "daily_resolution" ? $"create or replace view rollup_{table} as select * from {source};\n" : $"create or replace table rollup_{table} as select * from {source};\n");
-            var scope = SqlScripts.Get("rollup_scope").Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal);
-            if (table is "daily_audits" or "daily_qa")
-            {
-                scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
-            }
-
-            text.Append($"create or replace temp view scope_{table} as {scope};\n");
+            text.Append(statement).Append(";\n");
         }
 
         return text.ToString();
