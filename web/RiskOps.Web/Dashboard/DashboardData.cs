@@ -7,9 +7,10 @@ using RiskOps.Sql.Model;
 namespace RiskOps.Web.Dashboard;
 
 /// <summary>
-/// The dashboard's only door to figures: opens a <see cref="Warehouse"/> over the configured lake per call (a DuckDB
-/// connection is cheap) and caches answers per (question, filters, as-of, lake version) for a few minutes, so paging
-/// through the dashboard does not recompute the same metrics. A new batch changes the lake version and so the key.
+/// The dashboard's only door to figures: one shared <see cref="Warehouse"/> over the configured lake (its in-memory copy
+/// of the daily rollups serves every request) and a cache of answers per (question, filters, as-of, detail, lake
+/// version) for a few minutes, so paging through the dashboard does not recompute the same metrics. A new batch changes
+/// the lake version and so the key. The Data page's live queries open their own warehouse.
 /// </summary>
 internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cache, TimeProvider time) : IDisposable
 {
