@@ -10,7 +10,7 @@ namespace RiskOps.Web.Dashboard;
 /// The dashboard's only door to figures: one shared <see cref="Warehouse"/> over the configured lake (its in-memory copy
 /// of the daily rollups serves every request) and a cache of answers per (question, filters, as-of, detail, lake
 /// version) for a few minutes, so paging through the dashboard does not recompute the same metrics. A new batch changes
-/// the lake version and so the key. The Data page's live queries open their own warehouse.
+/// the lake version and so the key.
 /// </summary>
 internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cache, TimeProvider time) : IDisposable
 {
@@ -70,12 +70,11 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     /// <summary>Case types known in the lake (filter choices).</summary>
     public IReadOnlyList<string> CaseTypes() => Cached("case_types", w => w.CaseTypes());
 
-    /// <summary>A read-only query over the documented views; not cached (the Data page wants live counts).</summary>
-    public QueryResult Query(string sql)
-    {
-        using var warehouse = Warehouse.Open(LakeRoot);
-        return warehouse.Query(sql);
-    }
+    /// <summary>
+    /// A read-only query over the documented views (the Data page). Cached per lake version like every answer: any landed
+    /// batch, quarantined record or compaction changes the version, so the counts stay live.
+    /// </summary>
+    public QueryResult Query(string sql) => Cached(("query", sql), w => w.Query(sql));
 
     private T Cached<T>(object question, Func<Warehouse, T> compute)
     {
