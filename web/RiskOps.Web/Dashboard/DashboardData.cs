@@ -59,6 +59,27 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
         return Cached(("metrics", filters.ToKey(), asOf, detail), w => w.GetMetrics(filters, asOf, detail));
     }
 
+    /// <summary>
+    /// A page's model (tables and rendered charts) for one query string and as-of: re-rendering ~0.5 MB of SVG per
+    /// request is what kept chart-heavy pages slow once their figures were cached. Not cached when the page is missing.
+    /// </summary>
+    public PageView? PageView(string page, string query, DateTimeOffset asOf, Func<PageView?> build)
+    {
+        var key = ((object)("page", page, query, asOf), LakeVersion());
+        if (cache.TryGetValue(key, out PageView? hit) && hit is not null)
+        {
+            return hit;
+        }
+
+        var view = build();
+        if (view is not null)
+        {
+            cache.Set(key, view, CacheFor);
+        }
+
+        return view;
+    }
+
     /// <summary>The threshold sweep (the same call as <c>riskops thresholds</c>).</summary>
     public ThresholdReport Thresholds(MetricFilters filters) =>
         Cached(("thresholds", filters.ToKey()), w => w.GetThresholds(filters));

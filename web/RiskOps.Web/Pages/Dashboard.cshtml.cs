@@ -57,7 +57,9 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
 
         ViewData["CaseTypes"] = data.CaseTypes();
         AsOf = data.AsOf(Filters);
-        View = page.Build(new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices));
+        // The page model (tables, rendered SVG charts) is cached like the figures it shows, keyed by the whole query.
+        var request = new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices);
+        View = data.PageView(page.Key, Request.QueryString.Value ?? "", AsOf, () => page.Build(request));
         return View is null ? NotFound() : Page();
     }
 }
