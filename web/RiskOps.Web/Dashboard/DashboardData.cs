@@ -51,34 +51,21 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     /// </summary>
     public MetricsReport Metrics(MetricFilters filters, DateTimeOffset asOf, MetricsDetail detail = MetricsDetail.Full)
     {
-        if (detail == MetricsDetail.Overview && cache.TryGetValue(((object)("metrics", filters.ToKey(), asOf, MetricsDetail.Full), LakeVersion()), out MetricsReport? full) && full is not null)
+        var version = LakeVersion();
+        if (detail == MetricsDetail.Overview && cache.TryGetValue(((object)("metrics", filters.ToKey(), asOf, MetricsDetail.Full), version), out MetricsReport? full) && full is not null)
         {
             return full;
         }
 
-        return Cached(("metrics", filters.ToKey(), asOf, detail), w => w.GetMetrics(filters, asOf, detail));
+        return Remember(("metrics", filters.ToKey(), asOf, detail), version, () => Shared().GetMetrics(filters, asOf, detail));
     }
 
     /// <summary>
     /// A page's model (tables and rendered charts) for one query string and as-of: re-rendering ~0.5 MB of SVG per
     /// request is what kept chart-heavy pages slow once their figures were cached. Not cached when the page is missing.
     /// </summary>
-    public PageView? PageView(string page, string query, DateTimeOffset asOf, Func<PageView?> build)
-    {
-        var key = ((object)("page", page, query, asOf), LakeVersion());
-        if (cache.TryGetValue(key, out PageView? hit) && hit is not null)
-        {
-            return hit;
-        }
-
-        var view = build();
-        if (view is not null)
-        {
-            cache.Set(key, view, CacheFor);
-        }
-
-        return view;
-    }
+    public PageView? PageView(string page, string query, DateTimeOffset asOf, Func<PageView?> build) =>
+        Remember(("page", page, query, asOf), LakeVersion(), build);
 
     /// <summary>The threshold sweep (the same call as <c>riskops thresholds</c>).</summary>
     public ThresholdReport Thresholds(MetricFilters filters) =>
@@ -97,16 +84,23 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     /// </summary>
     public QueryResult Query(string sql) => Cached(("query", sql), w => w.Query(sql));
 
-    private T Cached<T>(object question, Func<Warehouse, T> compute)
+    private T Cached<T>(object question, Func<Warehouse, T> compute) => Remember(question, LakeVersion(), () => compute(Shared()));
+
+    /// <summary>The cached answer to <paramref name="question"/> at lake <paramref name="version"/>, computed once (null answers are not kept).</summary>
+    private T Remember<T>(object question, string version, Func<T> compute)
     {
-        var key = (question, LakeVersion());
+        var key = (question, version);
         if (cache.TryGetValue(key, out T? hit) && hit is not null)
         {
             return hit;
         }
 
-        var value = compute(Shared());
-        cache.Set(key, value, CacheFor);
+        var value = compute();
+        if (value is not null)
+        {
+            cache.Set(key, value, CacheFor);
+        }
+
         return value;
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Demo;
 using RiskOps.Etl.Lake;
-using RiskOps.Sql;
+using RiskOps.Sql.Jobs;
 
 namespace RiskOps.Web.Demo;
 
@@ -95,6 +95,7 @@ internal sealed class DemoSeeder(
     IOptions<DemoSeedOptions> options,
     DemoSeedState state,
     TimeProvider time,
+    RollupJob rollups,
     ILogger<DemoSeeder> logger) : BackgroundService
 {
     /// <inheritdoc />
@@ -119,7 +120,7 @@ internal sealed class DemoSeeder(
                 state,
                 stoppingToken);
             logger.LogInformation("Demo data landed: {Rows} rows, {Quarantined} quarantined", summary.RowsPerKind.Values.Sum(), summary.Quarantined);
-            BuildRollups();
+            await BuildRollupsAsync(stoppingToken);
             state.Finish(null);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -138,12 +139,11 @@ internal sealed class DemoSeeder(
     /// Publishes the rollups right away, so the first dashboard visit reads daily aggregates instead of waiting for the
     /// recurring rollup job; a failure only costs speed (pages fall back to the raw views), so it is logged, not thrown.
     /// </summary>
-    private void BuildRollups()
+    private async Task BuildRollupsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var warehouse = Warehouse.Open(lake.Value.Root);
-            warehouse.BuildRollups(time.GetUtcNow());
+            await rollups.RunAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or DuckDB.NET.Data.DuckDBException or UnauthorizedAccessException)
         {
