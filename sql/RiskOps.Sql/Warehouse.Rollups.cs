@@ -33,6 +33,9 @@ public sealed partial class Warehouse
         ["daily_root_causes"] = ["root_cause_code"],
     };
 
+    /// <summary>The daily rollups of QA audits: a vendor filter also keeps only the audits of its vendors' reviews.</summary>
+    private static readonly string[] AuditTables = ["daily_qa", "daily_audits"];
+
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
 
     /// <summary>

@@ -201,9 +201,14 @@ public sealed partial class Warehouse : IDisposable
                 ? "create or replace temp view audit_source as select * from case_audits"
                 : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
             // Without any filter the predicate is left out, so DuckDB plans the plain snapshot of the cases view.
-            Execute(IsUnfiltered(filters)
-                ? "create or replace temp table scope as select * from case_source"
-                : $"create or replace temp table scope as {SqlScripts.Get("scope")}", IsUnfiltered(filters) ? [] : parameters);
+            if (IsUnfiltered(filters))
+            {
+                Execute("create or replace temp table scope as select * from case_source");
+            }
+            else
+            {
+                Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
+            }
             Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
             return body();
         }
@@ -329,7 +334,7 @@ public sealed partial class Warehouse : IDisposable
             scope = Scope($"rollup_{table}");
         }
 
-        if (table is "daily_audits" or "daily_qa")
+        if (AuditTables.Contains(table))
         {
             scope = SqlScripts.Get("rollup_scope_audits").Replace("{{scope}}", scope, StringComparison.Ordinal);
         }

@@ -22,7 +22,7 @@ public sealed class RollupTests
         using var warehouse = Warehouse.Open(lake.Root);
         warehouse.BuildRollups(RandomLake.AsOf);
 
-        (MetricFilters Filter, DateTimeOffset AsOf)[] cases_ =
+        (MetricFilters Filter, DateTimeOffset AsOf)[] calls =
         [
             (MetricFilters.None, RandomLake.AsOf),
             (MetricFilters.None, RandomLake.AsOf.AddDays(-9).AddHours(-5)),
@@ -36,7 +36,7 @@ public sealed class RollupTests
             (new() { Vendors = ["V1", "V2"], Weeks = ["2026-W48"] }, RandomLake.AsOf.AddDays(-2)),
             (new() { Vendors = ["NO_SUCH_VENDOR"] }, RandomLake.AsOf),
         ];
-        foreach (var (filter, asOf) in cases_)
+        foreach (var (filter, asOf) in calls)
         {
             warehouse.UseRollups = true;
             var fromRollup = warehouse.GetMetrics(filter, asOf);
