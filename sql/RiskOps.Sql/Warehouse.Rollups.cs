@@ -54,67 +54,160 @@ public sealed partial class Warehouse
     public bool LastMetricsFromDailyRollup { get; private set; }
 
     /// <summary>
+    /// Raw decision rows per bucket of a rollup build (default 16 M): the build resolves the case snapshot one bucket of
+    /// case ids at a time, so its memory and spill stay near one bucket's share whatever the lake's size. Lakes up to
+    /// this size build in one bucket.
+    /// </summary>
+    public long RollupBucketRows
+    {
+        get => _rollupBucketRows;
+        set => _rollupBucketRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a rollup bucket holds at least one row");
+    }
+
+    private long _rollupBucketRows = 16_000_000;
+
+    /// <summary>
     /// Materialises the rollups (<c>rollups/*.sql</c>) with DuckDB <c>COPY</c> into a new version folder under
     /// <c>&lt;lake&gt;/_rollups/</c> and publishes it atomically: the folder is renamed into place, then the
     /// <c>CURRENT</c> pointer is replaced by a rename. Readers see the old version or the new one, never a half state.
+    /// The build runs on its own DuckDB connection (see <see cref="WriteRollup"/>): this warehouse keeps answering
+    /// meanwhile, and DuckDB's spill files go under the staging folder, never the working directory.
     /// </summary>
     /// <returns>The published version folder.</returns>
     public string BuildRollups(DateTimeOffset builtAt)
     {
-        lock (_gate)
+        // The source state is taken before reading, so a file landing during the build makes the result stale, not wrong.
+        var state = SourceState();
+        var root = Path.Combine(LakeRoot, RollupFolder);
+        var version = $"v{builtAt.UtcTicks}-{Guid.NewGuid():N}";
+        var staging = Path.Combine(root, $".staging-{version}");
+        Directory.CreateDirectory(staging);
+        try
         {
-            EnsureViews();
-            // The source state is taken before reading, so a file landing during the build makes the result stale, not wrong.
-            var state = SourceState();
-            var root = Path.Combine(LakeRoot, RollupFolder);
-            var version = $"v{builtAt.UtcTicks}-{Guid.NewGuid():N}";
-            var staging = Path.Combine(root, $".staging-{version}");
-            Directory.CreateDirectory(staging);
-            try
+            using (var builder = new Warehouse(LakeRoot))
             {
-                // The case-grain snapshot first; the daily aggregates are then computed from it (one pass over raw data).
-                // No output here needs insertion order; dropping it lets DuckDB stream big copies instead of buffering them.
-                Execute("set preserve_insertion_order = false");
-                var cases = Path.Combine(staging, "cases.parquet");
-                var audits = Path.Combine(staging, "case_audits.parquet");
-                try
-                {
-                    Execute($"copy ({SqlScripts.Get("rollup_cases")}) to '{Quote(cases)}' (format parquet, compression zstd)");
-                    Execute($"create or replace temp view scope as select * from read_parquet('{Quote(cases)}')");
-                    Execute($"copy ({SqlScripts.Get("rollup_case_audits")}) to '{Quote(audits)}' (format parquet, compression zstd)");
-                    Execute($"create or replace temp view scope_audits as select * from read_parquet('{Quote(audits)}')");
-                    foreach (var table in AggregateTables)
-                    {
-                        Execute($"copy ({SqlScripts.Get($"rollup_{table}")}) to '{Quote(Path.Combine(staging, table + ".parquet"))}' (format parquet, compression zstd)");
-                    }
-
-                    Execute($"copy ({SqlScripts.Get("data_quality")}) to '{Quote(Path.Combine(staging, "data_quality.parquet"))}' (format parquet)");
-                }
-                finally
-                {
-                    Execute("drop view if exists scope; drop view if exists scope_audits; reset preserve_insertion_order");
-                }
-
-                var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes);
-                File.WriteAllText(Path.Combine(staging, "rollup.json"), JsonSerializer.Serialize(metadata, WarehouseJson.Options));
-                var target = Path.Combine(root, version);
-                Directory.Move(staging, target);
-                var pointer = Path.Combine(root, "CURRENT");
-                var temp = Path.Combine(root, $".CURRENT-{version}");
-                File.WriteAllText(temp, JsonSerializer.Serialize(metadata, WarehouseJson.Options));
-                File.Move(temp, pointer, overwrite: true);
-                RemoveOldVersions(root, keep: version);
-                return target;
+                LastRollupBuckets = builder.WriteRollup(staging, RollupBucketRows);
             }
-            finally
+
+            var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes);
+            File.WriteAllText(Path.Combine(staging, "rollup.json"), JsonSerializer.Serialize(metadata, WarehouseJson.Options));
+            var target = Path.Combine(root, version);
+            Directory.Move(staging, target);
+            var pointer = Path.Combine(root, "CURRENT");
+            var temp = Path.Combine(root, $".CURRENT-{version}");
+            File.WriteAllText(temp, JsonSerializer.Serialize(metadata, WarehouseJson.Options));
+            File.Move(temp, pointer, overwrite: true);
+            RemoveOldVersions(root, keep: version);
+            return target;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
             {
-                if (Directory.Exists(staging))
-                {
-                    Directory.Delete(staging, recursive: true);
-                }
+                Directory.Delete(staging, recursive: true);
             }
         }
     }
+
+    /// <summary>
+    /// Writes every rollup table into <paramref name="staging"/>, on this (the build's own) connection. Reviews and QA
+    /// audits are first resolved over the whole lake (<c>rollup_build_*.sql</c>); then the views are narrowed to one
+    /// bucket of case ids at a time (<c>rollup_bucket_views.sql</c>, plus the raw decision/label/quarantine views'
+    /// own text filtered by bucket) and each bucket writes its part of the case snapshot, of the audits snapshot and of
+    /// the data-quality counts. The parts are merged, and the daily tables are computed from the merged snapshot.
+    /// </summary>
+    /// <returns>The number of buckets.</returns>
+    private int WriteRollup(string staging, long bucketRows)
+    {
+        var build = Path.Combine(staging, ".build");
+        Directory.CreateDirectory(build);
+        Execute($"set temp_directory = '{Quote(Path.Combine(build, "spill"))}'");
+        // No output here needs insertion order; dropping it lets DuckDB stream big copies instead of buffering them.
+        Execute("set preserve_insertion_order = false");
+        var rawDecisions = ToLong(ReadRows("select count(*) as n from raw_decisions")[0]["n"]);
+        var buckets = Math.Max(1, (int)Math.Min(int.MaxValue, (rawDecisions + bucketRows - 1) / bucketRows));
+
+        Copy(SqlScripts.Get("rollup_build_reviews"), Path.Combine(build, "reviews.parquet"));
+        Copy(SqlScripts.Get("rollup_build_qa_audits"), Path.Combine(build, "qa_audits.parquet"));
+        Execute($"set variable rollup_buckets = {buckets}; set variable rollup_bucket = 0");
+        Execute(SqlScripts.Get("rollup_bucket_views").Replace("{{build}}", Quote(build), StringComparison.Ordinal));
+        var folders = FoldersWithFiles();
+        Execute(NarrowToBucket("raw_decisions", "decisions", "rollup_bucket(case_id) = getvariable('rollup_bucket')", folders));
+        Execute(NarrowToBucket("raw_labels", "labels", "rollup_bucket(case_id) = getvariable('rollup_bucket')", folders));
+        Execute(NarrowToBucket("quarantine", "quarantine", "getvariable('rollup_bucket') = 0", folders));
+
+        string[] parts = ["cases", "case_audits", "data_quality"];
+        foreach (var part in parts)
+        {
+            Directory.CreateDirectory(Path.Combine(build, part));
+        }
+
+        for (var bucket = 0; bucket < buckets; bucket++)
+        {
+            Execute($"set variable rollup_bucket = {bucket}");
+            var file = $"part-{bucket:D5}.parquet";
+            Copy(SqlScripts.Get("rollup_cases"), Path.Combine(build, "cases", file));
+            Execute($"create or replace temp view scope as select * from read_parquet('{Quote(Path.Combine(build, "cases", file))}')");
+            Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(build, "case_audits", file));
+            Copy(SqlScripts.Get("data_quality"), Path.Combine(build, "data_quality", file));
+        }
+
+        var cases = Path.Combine(staging, "cases.parquet");
+        var audits = Path.Combine(staging, "case_audits.parquet");
+        MergeParts(Path.Combine(build, "cases"), cases, buckets);
+        MergeParts(Path.Combine(build, "case_audits"), audits, buckets);
+        Copy(
+            SqlScripts.Get("rollup_merge_data_quality").Replace("{{parts}}", Quote(Path.Combine(build, "data_quality", "*.parquet")), StringComparison.Ordinal),
+            Path.Combine(staging, "data_quality.parquet"));
+
+        // The daily aggregates, from the merged snapshots (one pass each over case-grain rows, no raw data).
+        Execute($"create or replace temp view scope as select * from read_parquet('{Quote(cases)}')");
+        Execute($"create or replace temp view scope_audits as select * from read_parquet('{Quote(audits)}')");
+        foreach (var table in AggregateTables)
+        {
+            Copy(SqlScripts.Get($"rollup_{table}"), Path.Combine(staging, table + ".parquet"));
+        }
+
+        Directory.Delete(build, recursive: true);
+        return buckets;
+    }
+
+    /// <summary>The buckets the last <see cref="BuildRollups"/> split the cases into.</summary>
+    public int LastRollupBuckets { get; private set; }
+
+    /// <summary>
+    /// The raw view <paramref name="name"/> as its file binds it, with its read of the kind folder
+    /// <paramref name="folder"/> narrowed by <paramref name="predicate"/> (below any latest-wins window). A folder with
+    /// no file yet already reads the empty typed relation, which needs no narrowing.
+    /// </summary>
+    private string NarrowToBucket(string name, string folder, string predicate, HashSet<string> folders)
+    {
+        var sql = BindView(name, folders);
+        var read = $"read_parquet('{Quote(LakeRoot)}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)";
+        if (!folders.Contains(folder))
+        {
+            return sql;
+        }
+
+        return sql.Contains(read, StringComparison.Ordinal)
+            ? sql.Replace(read, $"(select * from {read} where {predicate})", StringComparison.Ordinal)
+            : throw new InvalidOperationException($"view file {name}.sql no longer reads {folder} as the rollup build expects: {read}");
+    }
+
+    /// <summary>One bucket's file is moved into place; several are copied into one file.</summary>
+    private void MergeParts(string folder, string target, int buckets)
+    {
+        if (buckets == 1)
+        {
+            File.Move(Path.Combine(folder, "part-00000.parquet"), target);
+            return;
+        }
+
+        Copy($"select * from read_parquet('{Quote(Path.Combine(folder, "*.parquet"))}')", target);
+    }
+
+    private void Copy(string query, string target) =>
+        Execute($"copy ({query}) to '{Quote(target)}' (format parquet, compression zstd)");
 
     /// <summary>The published rollup folder when it was built from exactly the current source files; else null.</summary>
     public string? FreshRollup()

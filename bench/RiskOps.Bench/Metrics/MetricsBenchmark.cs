@@ -90,12 +90,14 @@ internal static partial class MetricsBenchmark
         // (c) rollups: build once, then GetMetrics reads the fresh snapshot.
         // --reuse-rollup keeps a fresh rollup (built by `lake --rollups`, which prints its build time) instead of timing a new build.
         var reuse = BenchSupport.Flag(args, "--reuse-rollup");
+        var buckets = 0;
         var rollupBuild = Timing.Time(() =>
         {
             using var warehouse = Warehouse.Open(lake);
             if (!reuse || warehouse.FreshRollup() is null)
             {
                 warehouse.BuildRollups(asOf);
+                buckets = warehouse.LastRollupBuckets;
             }
         });
         if (rollupBuild.WallMs > 1000 || !reuse)
@@ -103,7 +105,7 @@ internal static partial class MetricsBenchmark
             figures["rollup_build"] = rollupBuild.WallMs;
             figures["rollup_build_cpu"] = rollupBuild.CpuMs;
         }
-        Console.WriteLine($"  rollup build: {Timing.Ms(rollupBuild.WallMs)} ms wall, {Timing.Ms(rollupBuild.CpuMs)} ms CPU");
+        Console.WriteLine($"  rollup build: {Timing.Ms(rollupBuild.WallMs)} ms wall, {Timing.Ms(rollupBuild.CpuMs)} ms CPU, {buckets} bucket(s) (0 = reused)");
         string rollupFolder;
         using (var warehouse = Warehouse.Open(lake))
         {

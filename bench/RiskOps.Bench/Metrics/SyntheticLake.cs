@@ -51,7 +51,7 @@ internal static class SyntheticLake
         Console.WriteLine(Describe(lake));
         if (BenchSupport.Flag(args, "--rollups"))
         {
-            EnsureFreshRollups(lake);
+            EnsureFreshRollups(lake, BenchSupport.IntArg(args, "--bucket-rows", 0), BenchSupport.Flag(args, "--rebuild"));
         }
 
         return 0;
@@ -139,12 +139,18 @@ internal static class SyntheticLake
     }
 
     /// <summary>
-    /// Makes sure the lake has a rollup built from its current files; returns the build time in ms (0 when one was fresh).
+    /// Makes sure the lake has a rollup built from its current files (<c>--rebuild</c> builds anyway, <c>--bucket-rows</c> sets
+    /// <see cref="Warehouse.RollupBucketRows"/>); returns the build time in ms (0 when one was fresh).
     /// </summary>
-    public static double EnsureFreshRollups(string lake)
+    public static double EnsureFreshRollups(string lake, int bucketRows = 0, bool rebuild = false)
     {
         using var warehouse = Warehouse.Open(lake);
-        if (warehouse.FreshRollup() is not null)
+        if (bucketRows > 0)
+        {
+            warehouse.RollupBucketRows = bucketRows;
+        }
+
+        if (!rebuild && warehouse.FreshRollup() is not null)
         {
             Console.WriteLine("rollups: fresh (reused)");
             return 0;
@@ -152,7 +158,7 @@ internal static class SyntheticLake
 
         var stopwatch = Stopwatch.StartNew();
         warehouse.BuildRollups(AsOf);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rollups: built in {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rollups: built in {stopwatch.Elapsed.TotalSeconds:F1} s ({warehouse.LastRollupBuckets} bucket(s) of case ids)"));
         return stopwatch.Elapsed.TotalMilliseconds;
     }
 
