@@ -42,11 +42,16 @@ public sealed partial class Warehouse
             return set;
         }
 
+        // Over a bound rollup the statements are kept prepared (planned once per version); over raw data each runs once.
+        List<Dictionary<string, object?>> Rows(string name, params DuckDBParameter[] parameters) => rollup is null
+            ? ReadRows(SqlScripts.Get(name), parameters)
+            : ReadRowsPrepared(SqlScripts.Get(name), parameters);
+
         var asOfParameter = AsOfParameter(asOf);
         foreach (var name in detail == MetricsDetail.Full ? SliceMetricNames.Append("resolution_quantiles") : SliceMetricNames)
         {
             var parameters = name == "resolution" ? new[] { asOfParameter } : [];
-            foreach (var row in ReadRows(SqlScripts.Get(name), parameters))
+            foreach (var row in Rows(name, parameters))
             {
                 Fill(SliceOf((string)row["dimension"]!, (string?)row["slice"]), row);
             }
@@ -59,7 +64,7 @@ public sealed partial class Warehouse
         };
 
         var caseTypeParameter = FilterParameters(filters).Single(p => p.ParameterName == "case_types");
-        var sopRows = ReadRows(SqlScripts.Get("sop_coverage_by_case_type"), caseTypeParameter);
+        var sopRows = Rows("sop_coverage_by_case_type", caseTypeParameter);
         foreach (var row in sopRows)
         {
             var caseType = (string?)row["case_type"];
@@ -84,10 +89,10 @@ public sealed partial class Warehouse
 
         if (detail == MetricsDetail.Full)
         {
-            report.Quality = ReadRows(SqlScripts.Get("quality")).Select(Map<QualityRow>).ToList();
+            report.Quality = Rows("quality").Select(Map<QualityRow>).ToList();
         }
-        report.Reliability = ReadRows(SqlScripts.Get("reliability")).Select(Map<ReliabilityBin>).ToList();
-        report.SopGaps = ReadRows(SqlScripts.Get("sop_gaps")).Select(Map<SopGap>).ToList();
+        report.Reliability = Rows("reliability").Select(Map<ReliabilityBin>).ToList();
+        report.SopGaps = Rows("sop_gaps").Select(Map<SopGap>).ToList();
         report.DataQuality = Map<DataQuality>(ReadRows(rollup is null
             ? SqlScripts.Get("data_quality")
             : $"select * from read_parquet('{Quote(Path.Combine(rollup, "data_quality.parquet"))}')").Single());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DuckDB.NET.Data;
 
 namespace RiskOps.Sql;
 
@@ -37,6 +38,12 @@ public sealed partial class Warehouse
     private static readonly string[] AuditTables = ["daily_qa", "daily_audits"];
 
     private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
+
+    /// <summary>
+    /// Commands over the bound rollup relations, kept per SQL text while one rollup version is bound: DuckDB then parses,
+    /// binds and plans each metric file once per version instead of on every call (the filter is a table, not text).
+    /// </summary>
+    private readonly Dictionary<string, DuckDBCommand> _preparedCommands = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether metrics may read the rollup snapshot when it is fresh (default true). Raw views are used when it is false,
@@ -209,6 +216,32 @@ public sealed partial class Warehouse
     private void Copy(string query, string target) =>
         Execute($"copy ({query}) to '{Quote(target)}' (format parquet, compression zstd)");
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> through a command kept while the current rollup version is bound (see
+    /// <see cref="_preparedCommands"/>). Only for statements over the rollup relations; call under the gate.
+    /// </summary>
+    private List<Dictionary<string, object?>> ReadRowsPrepared(string sql, params DuckDBParameter[] parameters)
+    {
+        if (!_preparedCommands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _preparedCommands[sql] = command;
+        }
+
+        return ReadRows(command, parameters);
+    }
+
+    private void ForgetPreparedCommands()
+    {
+        foreach (var command in _preparedCommands.Values)
+        {
+            command.Dispose();
+        }
+
+        _preparedCommands.Clear();
+    }
+
     /// <summary>The published rollup folder when it was built from exactly the current source files; else null.</summary>
     public string? FreshRollup()
     {
@@ -273,7 +306,14 @@ public sealed partial class Warehouse
             .Where(name => name != keep)
             .Order(StringComparer.Ordinal)
             .ToList();
-        foreach (var name in old.Take(Math.Max(0, old.Count - 1)))
+        // A build that died (process killed, disk full) leaves its staging folder, spill files included; one untouched
+        // for a day before the version just published was written (the file system's clock on both sides) is no build
+        // in progress.
+        var published = Directory.GetLastWriteTimeUtc(Path.Combine(root, keep));
+        var abandoned = new DirectoryInfo(root).EnumerateDirectories(".staging-*")
+            .Where(d => d.LastWriteTimeUtc < published.AddDays(-1))
+            .Select(d => d.Name);
+        foreach (var name in old.Take(Math.Max(0, old.Count - 1)).Concat(abandoned))
         {
             try
             {

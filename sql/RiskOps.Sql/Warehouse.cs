@@ -168,7 +168,11 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>Closes the connection.</summary>
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        ForgetPreparedCommands();
+        _connection.Dispose();
+    }
 
     /// <summary>The DuckDB parameters of the FILTERS: <c>$from $to $weeks $case_types $model_versions $regions $vendors</c>.</summary>
     internal static DuckDBParameter[] FilterParameters(MetricFilters filters) =>
@@ -238,8 +242,8 @@ public sealed partial class Warehouse : IDisposable
         {
             LastScopeFromRollup = true;
             UseRollupViews(rollup, detail == MetricsDetail.Full);
-            Execute("delete from scope_filter");
-            Execute(SqlScripts.Get("scope_filter"), FilterParameters(filters));
+            ReadRowsPrepared("delete from scope_filter");
+            ReadRowsPrepared(SqlScripts.Get("scope_filter"), FilterParameters(filters));
             return body(rollup);
         }
 
@@ -346,6 +350,7 @@ public sealed partial class Warehouse : IDisposable
     /// <summary>Drops the rollup scope views and their in-memory tables (before the raw path creates its own relations).</summary>
     private void DropRollupViews()
     {
+        ForgetPreparedCommands();
         if (_rollupViews is null)
         {
             return;
@@ -377,6 +382,16 @@ public sealed partial class Warehouse : IDisposable
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
+        return ReadRows(command, parameters);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with <paramref name="parameters"/> (replacing any it had). A command kept between
+    /// calls keeps its prepared statement, so DuckDB parses, binds and plans its text once.
+    /// </summary>
+    private static List<Dictionary<string, object?>> ReadRows(DuckDBCommand command, DuckDBParameter[] parameters)
+    {
+        command.Parameters.Clear();
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(parameter);

@@ -261,6 +261,23 @@ public sealed class RollupTests
     }
 
     [Fact]
+    public void BuildRollups_AbandonedStagingFolder_RemovedWhenADayOld()
+    {
+        using var lake = TestLake.Create(HandLake.Build());
+        var rollups = Directory.CreateDirectory(lake.PathOf("_rollups")).FullName;
+        var abandoned = Directory.CreateDirectory(Path.Combine(rollups, ".staging-v1-dead"));
+        File.WriteAllText(Path.Combine(abandoned.FullName, "spill.tmp"), "left by a killed build");
+        abandoned.LastWriteTimeUtc = DateTime.UtcNow.AddDays(-2);
+        var recent = Directory.CreateDirectory(Path.Combine(rollups, ".staging-v2-running"));
+        using var warehouse = Warehouse.Open(lake.Root);
+
+        warehouse.BuildRollups(HandLake.AsOf);
+
+        Assert.False(Directory.Exists(abandoned.FullName));
+        Assert.True(Directory.Exists(recent.FullName), "a staging folder touched within the day may be a build in progress");
+    }
+
+    [Fact]
     public async Task RunAsync_TwiceWithoutNewData_PublishesOnceAtomically()
     {
         using var lake = TestLake.Create(HandLake.Build());
