@@ -17,6 +17,7 @@ return args.Length == 0 ? BenchUsage.Print() : args[0] switch
     "drain" => await DrainBenchmark.RunAsync(args),
     "lake" => SyntheticLake.Generate(args),
     "metrics" => await MetricsBenchmark.RunAsync(args),
+    "profile" => ProfileBenchmark.Run(args),
     "pages" => await PagesBenchmark.RunAsync(args),
     "report" => await ReportBenchmark.RunAsync(args),
     _ => BenchUsage.Print(),

@@ -34,6 +34,9 @@ public sealed partial class Warehouse
         ["daily_root_causes"] = ["root_cause_code"],
     };
 
+    /// <summary>The relation the SOP metric files read: the <c>sop_coverage</c> view, or its in-memory copy per rollup version.</summary>
+    private const string SopCatalogue = "scope_sop_coverage";
+
     /// <summary>The daily rollups of QA audits: a vendor filter also keeps only the audits of its vendors' reviews.</summary>
     private static readonly string[] AuditTables = ["daily_qa", "daily_audits"];
 

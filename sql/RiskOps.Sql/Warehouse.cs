@@ -259,12 +259,13 @@ public sealed partial class Warehouse : IDisposable
                     Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
                 }
 
+                Execute($"create or replace temp view {SopCatalogue} as select * from sop_coverage");
                 return body(null);
             });
         }
         finally
         {
-            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")));
+            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop view if exists {SopCatalogue};");
         }
     }
 
@@ -285,6 +286,9 @@ public sealed partial class Warehouse : IDisposable
                 BindRollupTable(rollup, table);
             }
 
+            // The SOP catalogue is a rollup source too (its files count for freshness): copied once per version as well.
+            Execute($"create or replace table rollup_{SopCatalogue} as select * from sop_coverage");
+            Execute($"create or replace temp view {SopCatalogue} as select * from rollup_{SopCatalogue}");
             _rollupViews = rollup;
         }
 
@@ -362,7 +366,7 @@ public sealed partial class Warehouse : IDisposable
             Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}; drop table if exists rollup_{table}_any_vendor");
         }
 
-        Execute("drop table if exists scope_filter");
+        Execute($"drop table if exists scope_filter; drop view if exists {SopCatalogue}; drop table if exists rollup_{SopCatalogue}");
         _rollupViews = null;
         _rollupFullBound = false;
     }
@@ -410,6 +414,9 @@ public sealed partial class Warehouse : IDisposable
             rows.Add(row);
         }
 
+        // Moving past the last result lets the command mark its statements prepared (DuckDB.NET sets that flag only
+        // once the statement list has been enumerated to the end); otherwise a kept command re-prepares every time.
+        reader.NextResult();
         return rows;
     }
 

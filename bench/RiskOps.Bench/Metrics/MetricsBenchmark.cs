@@ -218,7 +218,7 @@ internal static partial class MetricsBenchmark
         var list = new List<(string, string, bool)>();
         if (rollup is null)
         {
-            list.Add(("case_source + audit_source", "create or replace temp view case_source as select * from cases; create or replace temp view audit_source as select * from case_audits", false));
+            list.Add(("case_source + audit_source", "create or replace temp view case_source as select * from cases; create or replace temp view audit_source as select * from case_audits; create or replace temp view scope_sop_coverage as select * from sop_coverage", false));
             list.Add(("scope (temp table)", $"create or replace temp table scope as {Inline("scope")}", false));
             list.Add(("scope_audits (temp table)", $"create or replace temp table scope_audits as {Inline("scope_audits")}", false));
             foreach (var table in Warehouse.AggregateTables)
@@ -240,7 +240,7 @@ internal static partial class MetricsBenchmark
         if (rollup is null)
         {
             list.Add(("drop scope", string.Concat(Warehouse.AggregateTables.Select(t => $"drop table if exists scope_{t};"))
-                + "drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source", false));
+                + "drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source; drop view if exists scope_sop_coverage", false));
         }
 
         return list;
@@ -258,6 +258,9 @@ internal static partial class MetricsBenchmark
             text.Append(statement).Append(";\n");
         }
 
+        // The SOP catalogue, copied into memory per rollup version like the daily tables.
+        text.Append("create or replace table rollup_scope_sop_coverage as select * from sop_coverage;\n");
+        text.Append("create or replace temp view scope_sop_coverage as select * from rollup_scope_sop_coverage;\n");
         return text.ToString();
     }
 

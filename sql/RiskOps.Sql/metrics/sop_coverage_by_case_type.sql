@@ -5,7 +5,7 @@ select
     count(*) as scenarios,
     count(*) filter (where covered) as covered,
     count(*) filter (where covered) / nullif(count(*), 0) as coverage
-from sop_coverage
+from scope_sop_coverage
 where len($case_types::varchar[]) = 0 or list_contains($case_types::varchar[], case_type)
 group by grouping sets ((case_type), ())
 order by case_type nulls first

@@ -9,7 +9,7 @@ select t.case_type, t.root_cause_code, t.cases
 from type_c t
 where not exists (
     select 1
-    from sop_coverage s
+    from scope_sop_coverage s
     where s.covered and s.case_type = t.case_type and s.scenario_code = t.root_cause_code
 )
 order by t.case_type, t.cases desc, t.root_cause_code
