@@ -28,6 +28,7 @@ public sealed partial class Warehouse : IDisposable
 
     private readonly DuckDBConnection _connection;
     private readonly Lock _gate = new();
+    private readonly string _spill;
     private string? _boundFolders;
     private string? _rollupViews;
     private bool _rollupFullBound;
@@ -41,6 +42,10 @@ public sealed partial class Warehouse : IDisposable
         Execute("set TimeZone = 'UTC'");
         // Lakes hold many small files between compactions; caching their footers makes repeated scans cheap.
         Execute("set parquet_metadata_cache = true");
+        // What DuckDB spills (big raw scopes, rollup builds) goes to the system temp folder, not the working directory
+        // (read-only in a container), and is removed with the warehouse.
+        _spill = Path.Combine(Path.GetTempPath(), $"riskops-duckdb-{Guid.NewGuid():N}");
+        Execute($"set temp_directory = '{Quote(_spill)}'");
         EnsureViews();
     }
 
@@ -172,6 +177,17 @@ public sealed partial class Warehouse : IDisposable
     {
         ForgetPreparedCommands();
         _connection.Dispose();
+        try
+        {
+            if (Directory.Exists(_spill))
+            {
+                Directory.Delete(_spill, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A spill file still held: the system temp folder's own cleanup takes it.
+        }
     }
 
     /// <summary>The DuckDB parameters of the FILTERS: <c>$from $to $weeks $case_types $model_versions $regions $vendors</c>.</summary>

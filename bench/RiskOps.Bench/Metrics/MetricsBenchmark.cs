@@ -23,6 +23,8 @@ internal static partial class MetricsBenchmark
         var runs = BenchSupport.IntArg(args, "--runs", 3);
         // --all-only skips the one-week filter (halves the time on a big lake); with --runs 1 the cold run is the only run.
         var allOnly = BenchSupport.Flag(args, "--all-only");
+        // --raw-week-only: the raw paths (a) and (b) only for one week (all weeks of a 100 M lake exceed this machine).
+        var rawWeekOnly = BenchSupport.Flag(args, "--raw-week-only");
         // --reuse-rollup: see (c). --rollup-only skips (a) and (b) over the raw views (at 100 M one raw GetMetrics costs ~20 CPU-minutes here).
         var rollupOnly = BenchSupport.Flag(args, "--rollup-only");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -48,7 +50,7 @@ internal static partial class MetricsBenchmark
         {
 
             warehouse.UseRollups = false;
-            foreach (var (label, filters, key) in rollupOnly ? [] : Cases("project", allOnly))
+            foreach (var (label, filters, key) in rollupOnly ? [] : Cases("project", allOnly, rawWeekOnly))
             {
                 MetricsReport? report = null;
                 var cold = Timing.Time(() => report = warehouse.GetMetrics(filters, asOf));
@@ -78,7 +80,7 @@ internal static partial class MetricsBenchmark
             Run(connection, "set TimeZone = 'UTC'");
             Run(connection, "set parquet_metadata_cache = true");
             Run(connection, views);
-            foreach (var (label, filters, key) in rollupOnly ? [] : Cases("direct", allOnly))
+            foreach (var (label, filters, key) in rollupOnly ? [] : Cases("direct", allOnly, rawWeekOnly))
             {
                 var statements = Statements(filters, asOf, rollup: null);
                 var cold = Timing.Time(() => RunAll(connection, statements, runs <= 1 && key == "direct_all" ? breakdown : null));
@@ -191,8 +193,9 @@ internal static partial class MetricsBenchmark
         return Task.FromResult(0);
     }
 
-    private static (string Label, MetricFilters Filters, string Key)[] Cases(string prefix, bool allOnly) => allOnly
-        ? [("all weeks", MetricFilters.None, prefix + "_all")]
+    private static (string Label, MetricFilters Filters, string Key)[] Cases(string prefix, bool allOnly, bool weekOnly = false) =>
+        weekOnly ? [("one week", OneWeek, prefix + "_week")]
+        : allOnly ? [("all weeks", MetricFilters.None, prefix + "_all")]
         : [("all weeks", MetricFilters.None, prefix + "_all"), ("one week", OneWeek, prefix + "_week")];
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace RiskOps.Bench.Metrics;
 /// <summary>
 /// <c>profile --decisions N</c>: where an overview call's time goes over the fresh rollup. Runs the overview statements
 /// (the direct path of <see cref="MetricsBenchmark"/>) on a plain DuckDB connection with DuckDB's JSON profiling on, and
-/// prints per statement the latency, the planner share and the three slowest operators.
+/// prints per statement the latency, the planner share and the three slowest operators. <c>--threads N</c> sets DuckDB's threads.
 /// </summary>
 internal static class ProfileBenchmark
 {
@@ -30,6 +30,11 @@ internal static class ProfileBenchmark
         using var connection = new DuckDBConnection("Data Source=:memory:;autoinstall_known_extensions=false");
         connection.Open();
         MetricsBenchmark.Run(connection, "set TimeZone = 'UTC'");
+        if (BenchSupport.IntArg(args, "--threads", 0) is > 0 and var threads)
+        {
+            MetricsBenchmark.Run(connection, $"set threads = {threads}");
+        }
+
         MetricsBenchmark.Run(connection, views);
         MetricsBenchmark.Run(connection, MetricsBenchmark.RollupSetup(rollup));
         var statements = MetricsBenchmark.Statements(MetricFilters.None, SyntheticLake.AsOf, rollup)
