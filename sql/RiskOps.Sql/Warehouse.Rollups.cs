@@ -54,6 +54,19 @@ public sealed partial class Warehouse
     /// </summary>
     public bool UseRollups { get; set; } = true;
 
+    /// <summary>
+    /// DuckDB threads for an overview answer from the daily rollups (null: DuckDB's default, one per core). Its
+    /// statements each aggregate a few thousand in-memory rows, where scheduling parallel tasks can cost more than the
+    /// work; raw-path, full-detail and build queries keep every core.
+    /// </summary>
+    public int? OverviewThreads
+    {
+        get => _overviewThreads;
+        set => _overviewThreads = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least one thread");
+    }
+
+    private int? _overviewThreads;
+
     /// <summary>True when the last metrics call read the rollup snapshot instead of the raw views.</summary>
     public bool LastScopeFromRollup { get; private set; }
 

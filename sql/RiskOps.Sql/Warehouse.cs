@@ -260,7 +260,21 @@ public sealed partial class Warehouse : IDisposable
             UseRollupViews(rollup, detail == MetricsDetail.Full);
             ReadRowsPrepared("delete from scope_filter");
             ReadRowsPrepared(SqlScripts.Get("scope_filter"), FilterParameters(filters));
-            return body(rollup);
+            var threads = detail == MetricsDetail.Overview ? OverviewThreads : null;
+            if (threads is null)
+            {
+                return body(rollup);
+            }
+
+            Execute($"set threads = {threads.Value}");
+            try
+            {
+                return body(rollup);
+            }
+            finally
+            {
+                Execute("reset threads");
+            }
         }
 
         DropRollupViews();

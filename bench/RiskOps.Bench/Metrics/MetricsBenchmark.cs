@@ -111,6 +111,12 @@ internal static partial class MetricsBenchmark
         string rollupFolder;
         using (var warehouse = Warehouse.Open(lake))
         {
+            // --overview-threads N: Warehouse.OverviewThreads for the overview rows (default: the Warehouse default).
+            if (BenchSupport.IntArg(args, "--overview-threads", 0) is > 0 and var overviewThreads)
+            {
+                warehouse.OverviewThreads = overviewThreads;
+            }
+
             rollupFolder = warehouse.FreshRollup() ?? throw new InvalidOperationException("the rollup just built is not fresh");
             foreach (var (label, filters, key) in Cases("rollup", allOnly))
             {

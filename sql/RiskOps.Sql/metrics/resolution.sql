@@ -30,18 +30,39 @@ manual as (
     cross join dimensions() k
     group by all
 ),
-edges as (
+edge_counts as (
+    -- Open cases of the edge days summed per slice key first (the rows grow with the lake, the keys do not); the five
+    -- slices are expanded from these sums in edges.
     select
-        k.dimension,
-        slice_of(k.dimension, o.case_type, o.week, o.model_version, o.region) as slice,
+        o.case_type,
+        o.week,
+        o.model_version,
+        o.region,
         coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us < l.t4), 0) as before_t4,
         coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us <= l.t4), 0) as through_t4,
         coalesce(sum(o.cases) filter (where o.scored_date = l.d24 and o.scored_at_us <= l.t24), 0) as through_t24,
         coalesce(sum(o.cases) filter (where o.scored_date = l.d72 and o.scored_at_us <= l.t72), 0) as through_t72
     from scope_daily_open o
     cross join limits l
+    -- The edge days (d4, d24, d72 of limits) written from the parameter itself, so DuckDB filters the scan before any
+    -- join; with the range, the open-case rows (kept in scored_date order) of every other day are skipped, not read.
+    where o.scored_date in (
+            make_timestamp($as_of_us - 14400000000)::date,
+            make_timestamp($as_of_us - 86400000000)::date,
+            make_timestamp($as_of_us - 259200000000)::date)
+        and o.scored_date between make_timestamp($as_of_us - 259200000000)::date and make_timestamp($as_of_us - 14400000000)::date
+    group by all
+),
+edges as (
+    select
+        k.dimension,
+        slice_of(k.dimension, e.case_type, e.week, e.model_version, e.region) as slice,
+        sum(e.before_t4) as before_t4,
+        sum(e.through_t4) as through_t4,
+        sum(e.through_t24) as through_t24,
+        sum(e.through_t72) as through_t72
+    from edge_counts e
     cross join dimensions() k
-    where o.scored_date in (l.d4, l.d24, l.d72)
     group by all
 ),
 ageing as (

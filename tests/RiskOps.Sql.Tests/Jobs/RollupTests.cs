@@ -97,8 +97,19 @@ public sealed class RollupTests
         }
 
         var overview = warehouse.GetMetrics(filter, RandomLake.AsOf, MetricsDetail.Overview);
+        warehouse.OverviewThreads = 1;
+        var oneThread = warehouse.GetMetrics(filter, RandomLake.AsOf, MetricsDetail.Overview);
+        warehouse.OverviewThreads = null;
 
         Assert.True(warehouse.LastMetricsFromDailyRollup);
+        // One thread sums in another order than two: equal up to floating-point rounding.
+        foreach (var (a, b) in new[] { overview.Overall }.Concat(overview.ByCaseType).Concat(overview.ByWeek)
+            .Zip(new[] { oneThread.Overall }.Concat(oneThread.ByCaseType).Concat(oneThread.ByWeek)))
+        {
+            MetricAssert.Equal(a, b, "overview with one thread");
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => warehouse.OverviewThreads = 0);
         Assert.True(raw.Overall.ResolvedCases > 0);
         Assert.Null(overview.Overall.ResolutionHoursP50);
         Assert.NotEmpty(raw.Quality);
