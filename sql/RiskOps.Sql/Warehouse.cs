@@ -44,9 +44,55 @@ public sealed partial class Warehouse : IDisposable
         Execute("set parquet_metadata_cache = true");
         // What DuckDB spills (big raw scopes, rollup builds) goes to the system temp folder, not the working directory
         // (read-only in a container), and is removed with the warehouse.
-        _spill = Path.Combine(Path.GetTempPath(), $"riskops-duckdb-{Guid.NewGuid():N}");
+        _spill = Path.Combine(Path.GetTempPath(), $"{SpillPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Execute($"set temp_directory = '{Quote(_spill)}'");
+        RemoveSpillOfEndedProcesses();
         EnsureViews();
+    }
+
+    private const string SpillPrefix = "riskops-duckdb-";
+
+    /// <summary>
+    /// Spill folders of warehouses whose process ended without disposing them (killed) can hold gigabytes; one whose
+    /// process id no longer runs is removed. A reused process id keeps its folder: removal is never a guess.
+    /// </summary>
+    private static void RemoveSpillOfEndedProcesses()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), SpillPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder)[SpillPrefix.Length..];
+            var dash = name.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(name[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's or still held: left alone.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The absolute lake root the views read.</summary>
