@@ -40,7 +40,7 @@ public sealed partial class Warehouse
     /// <summary>The daily rollups of QA audits: a vendor filter also keeps only the audits of its vendors' reviews.</summary>
     private static readonly string[] AuditTables = ["daily_qa", "daily_audits"];
 
-    private static readonly string[] RollupTables = ["cases", "case_audits", .. AggregateTables, "data_quality"];
+    private static readonly string[] RollupTables = ["cases", "case_audits", "case_reviews", .. AggregateTables, "data_quality"];
 
     /// <summary>
     /// Commands over the bound rollup relations, kept per SQL text while one rollup version is bound: DuckDB then parses,
@@ -136,8 +136,8 @@ public sealed partial class Warehouse
     /// Writes every rollup table into <paramref name="staging"/>, on this (the build's own) connection. Reviews and QA
     /// audits are first resolved over the whole lake (<c>rollup_build_*.sql</c>); then the views are narrowed to one
     /// bucket of case ids at a time (<c>rollup_bucket_views.sql</c>, plus the raw decision/label/quarantine views'
-    /// own text filtered by bucket) and each bucket writes its part of the case snapshot, of the audits snapshot and of
-    /// the data-quality counts. The parts are merged, and the daily tables are computed from the merged snapshot.
+    /// own text filtered by bucket) and each bucket writes its part of the case snapshot, of the audits and resolved
+    /// reviews snapshots and of the data-quality counts. The parts are merged, and the daily tables are computed from the merged snapshot.
     /// </summary>
     /// <returns>The number of buckets.</returns>
     private int WriteRollup(string staging, long bucketRows)
@@ -159,7 +159,7 @@ public sealed partial class Warehouse
         Execute(NarrowToBucket("raw_labels", "labels", "rollup_bucket(case_id) = getvariable('rollup_bucket')", folders));
         Execute(NarrowToBucket("quarantine", "quarantine", "getvariable('rollup_bucket') = 0", folders));
 
-        string[] parts = ["cases", "case_audits", "data_quality"];
+        string[] parts = ["cases", "case_audits", "case_reviews", "data_quality"];
         foreach (var part in parts)
         {
             Directory.CreateDirectory(Path.Combine(build, part));
@@ -172,6 +172,7 @@ public sealed partial class Warehouse
             Copy(SqlScripts.Get("rollup_cases"), Path.Combine(build, "cases", file));
             Execute($"create or replace temp view scope as select * from read_parquet('{Quote(Path.Combine(build, "cases", file))}')");
             Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(build, "case_audits", file));
+            Copy(SqlScripts.Get("rollup_case_reviews"), Path.Combine(build, "case_reviews", file));
             Copy(SqlScripts.Get("data_quality"), Path.Combine(build, "data_quality", file));
         }
 
@@ -179,6 +180,7 @@ public sealed partial class Warehouse
         var audits = Path.Combine(staging, "case_audits.parquet");
         MergeParts(Path.Combine(build, "cases"), cases, buckets);
         MergeParts(Path.Combine(build, "case_audits"), audits, buckets);
+        MergeParts(Path.Combine(build, "case_reviews"), Path.Combine(staging, "case_reviews.parquet"), buckets);
         Copy(
             SqlScripts.Get("rollup_merge_data_quality").Replace("{{parts}}", Quote(Path.Combine(build, "data_quality", "*.parquet")), StringComparison.Ordinal),
             Path.Combine(staging, "data_quality.parquet"));

@@ -249,13 +249,14 @@ public sealed partial class Warehouse : IDisposable
     ];
 
     /// <summary>
-    /// Runs <paramref name="body"/> with the temp relations <c>scope</c> (filtered cases) and <c>scope_audits</c> in
-    /// place — read from the case-grain rollup snapshot when it is fresh, else from the raw views — and drops them
-    /// afterwards. Call under the gate.
+    /// Runs <paramref name="body"/> with the temp relations <c>scope</c> (filtered cases), <c>scope_audits</c> and
+    /// <c>review_source</c> in place — read from the rollup's snapshots when they are fresh (<c>scope</c> then a view,
+    /// never a copy), else from the raw views — and drops them afterwards. Call under the gate.
     /// </summary>
     internal T WithScope<T>(MetricFilters filters, Func<T> body)
     {
         var parameters = FilterParameters(filters);
+        var scopeIsView = false;
         try
         {
             var rollup = UseRollups ? FreshRollup() : null;
@@ -266,9 +267,20 @@ public sealed partial class Warehouse : IDisposable
             Execute(rollup is null
                 ? "create or replace temp view audit_source as select * from case_audits"
                 : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
-            // Without any filter the predicate is left out, so DuckDB plans the plain snapshot of the cases view.
-            if (IsUnfiltered(filters))
+            if (rollup is not null)
             {
+                // Over the rollup's case snapshot, scope is a view filtered by the one-row scope_filter table: nothing is
+                // copied, so each query scans only the snapshot columns it needs (a 100 M-case snapshot copied into a
+                // temp table spilled tens of GB).
+                UseRollupViews(rollup, full: false);
+                ReadRowsPrepared("delete from scope_filter");
+                ReadRowsPrepared(SqlScripts.Get("scope_filter"), parameters);
+                Execute($"create or replace temp view scope as {SqlScripts.Get("rollup_scope").Replace("{{table}}", "case_source", StringComparison.Ordinal)}");
+                scopeIsView = true;
+            }
+            else if (IsUnfiltered(filters))
+            {
+                // Without any filter the predicate is left out, so DuckDB plans the plain snapshot of the cases view.
                 Execute("create or replace temp table scope as select * from case_source");
             }
             else
@@ -276,11 +288,16 @@ public sealed partial class Warehouse : IDisposable
                 Execute($"create or replace temp table scope as {SqlScripts.Get("scope")}", parameters);
             }
             Execute($"create or replace temp table scope_audits as {SqlScripts.Get("scope_audits")}", parameters.Where(p => p.ParameterName == "vendors").ToArray());
+            // Resolved reviews with handling hours (the threshold sweep's capacity estimate): the rollup's file, or the
+            // same file's query over the reviews view for the cases in scope.
+            Execute(rollup is null
+                ? $"create or replace temp view review_source as {SqlScripts.Get("rollup_case_reviews")}"
+                : $"create or replace temp view review_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_reviews.parquet"))}')");
             return body();
         }
         finally
         {
-            Execute("drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source");
+            Execute($"drop view if exists review_source; drop table if exists scope_audits; drop {(scopeIsView ? "view" : "table")} if exists scope; drop view if exists case_source; drop view if exists audit_source");
         }
     }
 

@@ -66,13 +66,13 @@ days as (
 ),
 handling as (
     -- Median handling time of the case type's resolved reviews (of cases in scope; with --vendor, that vendor's reviews).
+    -- review_source: resolved reviews with handling_hours (rollup_case_reviews.sql; the rollup's copy when fresh).
     select
         c.case_type,
-        median((epoch_us(r.resolved_at) - epoch_us(r.assigned_at)) / 3600000000.0) as median_hours
-    from reviews r
+        median(r.handling_hours) as median_hours
+    from review_source r
     join scoped c on c.case_id = r.case_id
-    where r.resolved_at is not null
-      and (len($vendors::VARCHAR[]) = 0 or list_contains($vendors::VARCHAR[], r.vendor))
+    where len($vendors::VARCHAR[]) = 0 or list_contains($vendors::VARCHAR[], r.vendor)
     group by c.case_type
 )
 select

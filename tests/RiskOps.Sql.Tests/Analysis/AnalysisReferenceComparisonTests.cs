@@ -75,11 +75,20 @@ public sealed class AnalysisReferenceComparisonTests(RandomAnalysisLakes lakes) 
     {
         var (lake, reference) = lakes.Get(seed, cases);
         using var warehouse = Warehouse.Open(lake.Root);
+        // Raw views first, then the same calls over a fresh rollup (case snapshot + resolved-reviews file).
+        var calls = FilterCases.Select(f => (Filters: f, Rollup: false)).Concat(FilterCases.Select(f => (Filters: f, Rollup: true)));
 
-        foreach (var filters in FilterCases)
+        foreach (var (filters, rollup) in calls)
         {
+            if (rollup && warehouse.FreshRollup() is null)
+            {
+                warehouse.BuildRollups(RandomLake.AsOf);
+            }
+
+            warehouse.UseRollups = rollup;
             var expected = reference.Thresholds(filters);
             var actual = warehouse.GetThresholds(filters);
+            Assert.Equal(rollup, warehouse.LastScopeFromRollup);
 
             Assert.Equal(expected.ByCaseType.Select(c => c.CaseType), actual.ByCaseType.Select(c => c.CaseType));
             foreach (var (e, a) in expected.ByCaseType.Zip(actual.ByCaseType))
@@ -115,10 +124,18 @@ public sealed class AnalysisReferenceComparisonTests(RandomAnalysisLakes lakes) 
         using var warehouse = Warehouse.Open(lake.Root);
 
         var nonEmpty = 0;
-        foreach (var filters in FilterCases)
+        // Raw views first, then the same calls over a fresh rollup (scope a filtered view of the case snapshot).
+        foreach (var (filters, rollup) in FilterCases.Select(f => (f, false)).Concat(FilterCases.Select(f => (f, true))))
         {
+            if (rollup && warehouse.FreshRollup() is null)
+            {
+                warehouse.BuildRollups(RandomLake.AsOf);
+            }
+
+            warehouse.UseRollups = rollup;
             var expected = reference.Clusters(filters).Clusters;
             var actual = warehouse.GetClusters(filters).Clusters;
+            Assert.Equal(rollup, warehouse.LastScopeFromRollup);
             nonEmpty += actual.Count;
 
             Assert.Equal(Describe(expected), Describe(actual));

@@ -198,8 +198,12 @@ public sealed class RollupTests
         {
             ["cases"] = "select * from cases",
             ["case_audits"] = "select * from case_audits where case_id in (select case_id from cases)",
+            ["case_reviews"] = """
+                select case_id, review_id, vendor, (epoch_us(resolved_at) - epoch_us(assigned_at)) / 3600000000.0 as handling_hours
+                from reviews where resolved_at is not null and case_id in (select case_id from cases)
+                """,
         };
-        string[] tables = ["cases", "case_audits", "data_quality", .. Warehouse.AggregateTables];
+        string[] tables = ["cases", "case_audits", "case_reviews", "data_quality", .. Warehouse.AggregateTables];
         foreach (var table in tables)
         {
             var a = views.GetValueOrDefault(table) ?? $"select * from read_parquet('{Warehouse.Quote(Path.Combine(whole, table + ".parquet"))}')";
