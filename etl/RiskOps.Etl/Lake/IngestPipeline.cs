@@ -142,8 +142,8 @@ public sealed class IngestPipeline
     {
         ArgumentNullException.ThrowIfNull(content);
         var lake = LakeRoot;
+        // Created by its lock (StagingLock.Acquire), never bare, so a concurrent cleanup cannot take it.
         var incoming = Path.Combine(lake, LakeLayout.StagingFolder, "_incoming-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(incoming);
         var file = Path.Combine(incoming, "body" + format switch
         {
             RecordFormat.Csv => ".csv",
@@ -244,7 +244,7 @@ public sealed class IngestPipeline
         }
 
         Directory.CreateDirectory(lake);
-        StagingLock.CleanAbandoned(Path.Combine(lake, LakeLayout.StagingFolder), _logger);
+        StagingLock.CleanAbandoned(Path.Combine(lake, LakeLayout.StagingFolder), _logger, _time);
         var staging = Path.Combine(lake, LakeLayout.StagingFolder, batchId);
         var lockHandle = StagingLock.AcquireFresh(staging, batchId);
 

@@ -4,11 +4,19 @@ namespace RiskOps.Etl.Lake;
 
 /// <summary>
 /// Marks a staging folder as in use: an exclusively opened <c>.lock</c> file, released by the OS when the process dies.
-/// A folder whose lock can be taken belongs to a dead run and is removed by the next ingest.
+/// A folder whose lock can be taken belongs to a dead run and is removed by the next ingest. A folder is never visible
+/// under its name without its lock held: it is created under a claim name, locked, then renamed into place, so another
+/// process cleaning abandoned folders cannot take a folder in the instant between its creation and its lock.
 /// </summary>
 internal static class StagingLock
 {
     private const string LockName = ".lock";
+
+    /// <summary>The name prefix of a folder being claimed (created, not yet renamed into place).</summary>
+    internal const string ClaimPrefix = ".claim-";
+
+    /// <summary>A claim folder older than this was left by a process that died between its creation and its rename.</summary>
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Takes over a batch's staging folder: a leftover of a dead run is removed; a folder locked by a live run means the
@@ -32,16 +40,42 @@ internal static class StagingLock
             Directory.Delete(directory, recursive: true);
         }
 
-        return Acquire(directory);
+        try
+        {
+            return Acquire(directory);
+        }
+        catch (IOException ex) when (Directory.Exists(directory))
+        {
+            // Another run claimed the same batch's folder between the removal above and the rename.
+            throw new BatchInProgressException($"batch {batchId} is being ingested by another run right now; retry when it has finished", ex);
+        }
     }
 
+    /// <summary>
+    /// Creates <paramref name="directory"/> with its lock held and returns the lock; throws <see cref="IOException"/> when
+    /// the folder already exists (another run owns it, or it was not cleaned).
+    /// </summary>
     public static IDisposable Acquire(string directory)
     {
-        Directory.CreateDirectory(directory);
-        return new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var parent = Path.GetDirectoryName(Path.GetFullPath(directory))!;
+        Directory.CreateDirectory(parent);
+        var claim = Path.Combine(parent, ClaimPrefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(claim);
+        var handle = new FileStream(Path.Combine(claim, LockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            Directory.Move(claim, directory);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            Directory.Delete(claim, recursive: true);
+            throw;
+        }
     }
 
-    public static void CleanAbandoned(string stagingRoot, ILogger logger)
+    public static void CleanAbandoned(string stagingRoot, ILogger logger, TimeProvider time)
     {
         if (!Directory.Exists(stagingRoot))
         {
@@ -50,6 +84,13 @@ internal static class StagingLock
 
         foreach (var directory in Directory.EnumerateDirectories(stagingRoot))
         {
+            if (Path.GetFileName(directory).StartsWith(ClaimPrefix, StringComparison.Ordinal)
+                && time.GetUtcNow().UtcDateTime - Directory.GetLastWriteTimeUtc(directory) < ClaimGrace)
+            {
+                // Being claimed right now (its lock may not be open yet); a dead claim is removed once it is old.
+                continue;
+            }
+
             try
             {
                 using (new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
