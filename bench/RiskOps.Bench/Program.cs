@@ -18,6 +18,7 @@ return args.Length == 0 ? BenchUsage.Print() : args[0] switch
     "lake" => SyntheticLake.Generate(args),
     "metrics" => await MetricsBenchmark.RunAsync(args),
     "profile" => ProfileBenchmark.Run(args),
+    "overview" => OverviewBenchmark.Run(args),
     "pages" => await PagesBenchmark.RunAsync(args),
     "report" => await ReportBenchmark.RunAsync(args),
     _ => BenchUsage.Print(),

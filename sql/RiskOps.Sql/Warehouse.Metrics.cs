@@ -42,16 +42,34 @@ public sealed partial class Warehouse
             return set;
         }
 
-        // Over a bound rollup the statements are kept prepared (planned once per version); over raw data each runs once.
-        List<Dictionary<string, object?>> Rows(string name, params DuckDBParameter[] parameters) => rollup is null
-            ? ReadRows(SqlScripts.Get(name), parameters)
-            : ReadRowsPrepared(SqlScripts.Get(name), parameters);
+        // Every statement of the report, the slowest first. Over a bound rollup they are kept prepared (planned once per
+        // version) and answered side by side on the rollup connections; over raw data each runs once, in order.
+        var caseTypeParameter = FilterParameters(filters).Single(p => p.ParameterName == "case_types");
+        const string DataQuality = "data_quality";
+        var jobs = new List<(string Name, DuckDBParameter[] Parameters)>();
+        if (detail == MetricsDetail.Full)
+        {
+            jobs.Add(("resolution_quantiles", []));
+            jobs.Add(("quality", []));
+        }
 
-        var asOfParameter = AsOfParameter(asOf);
+        jobs.Add(("resolution", [AsOfParameter(asOf)]));
+        jobs.AddRange(new[] { "reliability", "calibration_error", "confusion", "sop_gaps", "decision_accuracy", "key_user_escalation", "reviewer_agreement" }
+            .Select(name => (name, Array.Empty<DuckDBParameter>())));
+        jobs.Add(("sop_coverage_by_case_type", [caseTypeParameter]));
+        jobs.Add((DataQuality, []));
+        string Text(string name) => name == DataQuality && rollup is not null
+            ? $"select * from read_parquet('{Quote(Path.Combine(rollup, "data_quality.parquet"))}')"
+            : SqlScripts.Get(name);
+        var answers = rollup is null
+            ? jobs.Select(j => ReadRows(Text(j.Name), j.Parameters)).ToArray()
+            : ReadRowsConcurrently(jobs.Select(j => (Text(j.Name), j.Parameters)).ToList());
+        var rows = jobs.Select((j, i) => (j.Name, Rows: answers[i])).ToDictionary(a => a.Name, a => a.Rows, StringComparer.Ordinal);
+
+        // Filled in the fixed order of the slice files, whatever order the statements finished in.
         foreach (var name in detail == MetricsDetail.Full ? SliceMetricNames.Append("resolution_quantiles") : SliceMetricNames)
         {
-            var parameters = name == "resolution" ? new[] { asOfParameter } : [];
-            foreach (var row in Rows(name, parameters))
+            foreach (var row in rows[name])
             {
                 Fill(SliceOf((string)row["dimension"]!, (string?)row["slice"]), row);
             }
@@ -63,9 +81,7 @@ public sealed partial class Warehouse
             Overall = SliceOf("overall", null),
         };
 
-        var caseTypeParameter = FilterParameters(filters).Single(p => p.ParameterName == "case_types");
-        var sopRows = Rows("sop_coverage_by_case_type", caseTypeParameter);
-        foreach (var row in sopRows)
+        foreach (var row in rows["sop_coverage_by_case_type"])
         {
             var caseType = (string?)row["case_type"];
             var set = caseType is null ? report.Overall : slices.GetValueOrDefault(("case_type", caseType));
@@ -89,13 +105,11 @@ public sealed partial class Warehouse
 
         if (detail == MetricsDetail.Full)
         {
-            report.Quality = Rows("quality").Select(Map<QualityRow>).ToList();
+            report.Quality = rows["quality"].Select(Map<QualityRow>).ToList();
         }
-        report.Reliability = Rows("reliability").Select(Map<ReliabilityBin>).ToList();
-        report.SopGaps = Rows("sop_gaps").Select(Map<SopGap>).ToList();
-        report.DataQuality = Map<DataQuality>(ReadRows(rollup is null
-            ? SqlScripts.Get("data_quality")
-            : $"select * from read_parquet('{Quote(Path.Combine(rollup, "data_quality.parquet"))}')").Single());
+        report.Reliability = rows["reliability"].Select(Map<ReliabilityBin>).ToList();
+        report.SopGaps = rows["sop_gaps"].Select(Map<SopGap>).ToList();
+        report.DataQuality = Map<DataQuality>(rows[DataQuality].Single());
         return report;
     }
 

@@ -222,6 +222,7 @@ public sealed partial class Warehouse : IDisposable
     public void Dispose()
     {
         ForgetPreparedCommands();
+        DisposeWorkers();
         _connection.Dispose();
         try
         {
@@ -373,15 +374,18 @@ public sealed partial class Warehouse : IDisposable
         if (_rollupViews != rollup)
         {
             DropRollupViews();
+            _rollupGeneration++;
             Execute(SqlScripts.Get("scope_filter_table"));
             foreach (var table in AggregateTables.Where(t => !FullDetailTables.Contains(t)))
             {
-                BindRollupTable(rollup, table);
+                BindRollupTable(rollup, table, _scopeViewStatements);
             }
 
             // The SOP catalogue is a rollup source too (its files count for freshness): copied once per version as well.
             Execute($"create or replace table rollup_{SopCatalogue} as select * from sop_coverage");
-            Execute($"create or replace temp view {SopCatalogue} as select * from rollup_{SopCatalogue}");
+            var sopView = $"create or replace temp view {SopCatalogue} as select * from rollup_{SopCatalogue}";
+            Execute(sopView);
+            _scopeViewStatements.Add(sopView);
             _rollupViews = rollup;
         }
 
@@ -389,19 +393,23 @@ public sealed partial class Warehouse : IDisposable
         {
             foreach (var table in FullDetailTables)
             {
-                BindRollupTable(rollup, table);
+                BindRollupTable(rollup, table, _fullScopeViewStatements);
             }
 
             _rollupFullBound = true;
         }
     }
 
-    private void BindRollupTable(string rollup, string table)
+    /// <summary>Runs the binding of one table; its last statement (the connection's temp view) is kept for the workers.</summary>
+    private void BindRollupTable(string rollup, string table, List<string> viewStatements)
     {
-        foreach (var statement in RollupBinding(rollup, table))
+        var statements = RollupBinding(rollup, table);
+        foreach (var statement in statements)
         {
             Execute(statement);
         }
+
+        viewStatements.Add(statements[^1]);
     }
 
     /// <summary>
@@ -460,6 +468,8 @@ public sealed partial class Warehouse : IDisposable
         }
 
         Execute($"drop table if exists scope_filter; drop view if exists {SopCatalogue}; drop table if exists rollup_{SopCatalogue}");
+        _scopeViewStatements.Clear();
+        _fullScopeViewStatements.Clear();
         _rollupViews = null;
         _rollupFullBound = false;
     }

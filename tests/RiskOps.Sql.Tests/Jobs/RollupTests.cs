@@ -226,6 +226,64 @@ public sealed class RollupTests
     }
 
     [Fact]
+    public void GetMetrics_FreshRollupOnSeveralConnections_SameAnswerAsOneAndFollowsANewVersion()
+    {
+        var first = RandomLake.Generate(31, 300);
+        using var lake = TestLake.Create(first);
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.BuildRollups(RandomLake.AsOf);
+        var filters = new[] { MetricFilters.None, new MetricFilters { Vendors = ["V1"] }, new MetricFilters { CaseTypes = ["ATO"] } };
+
+        void AssertSameOnEveryConnectionCount(string context)
+        {
+            foreach (var filter in filters)
+            {
+                foreach (var detail in new[] { MetricsDetail.Full, MetricsDetail.Overview })
+                {
+                    warehouse.RollupConnections = 1;
+                    var one = warehouse.GetMetrics(filter, RandomLake.AsOf, detail);
+                    foreach (var connections in new[] { 2, 4 })
+                    {
+                        warehouse.RollupConnections = connections;
+                        var several = warehouse.GetMetrics(filter, RandomLake.AsOf, detail);
+                        Assert.True(warehouse.LastMetricsFromDailyRollup);
+                        var where = $"{context}, {detail}, {connections} connections, vendors [{string.Join(",", filter.Vendors)}], case types [{string.Join(",", filter.CaseTypes)}]";
+                        foreach (var (a, b) in new[] { one.Overall }.Concat(one.ByCaseType).Concat(one.ByWeek).Concat(one.ByModelVersion).Concat(one.ByRegion)
+                            .Zip(new[] { several.Overall }.Concat(several.ByCaseType).Concat(several.ByWeek).Concat(several.ByModelVersion).Concat(several.ByRegion), (a, b) => (a, b)))
+                        {
+                            MetricAssert.Equal(a, b, where);
+                        }
+
+                        Assert.Equal(one.ByWeek.Select(w => w.Week), several.ByWeek.Select(w => w.Week));
+                        Assert.Equal(one.Quality.Count, several.Quality.Count);
+                        Assert.Equal(one.Reliability.Select(r => (r.CaseType, r.Week, r.Bin, r.Count)), several.Reliability.Select(r => (r.CaseType, r.Week, r.Bin, r.Count)));
+                        Assert.Equal(one.SopGaps.Select(g => (g.CaseType, g.RootCauseCode, g.Cases)), several.SopGaps.Select(g => (g.CaseType, g.RootCauseCode, g.Cases)));
+                        Assert.Equal(one.SopCoverage.Select(c => (c.CaseType, c.Scenarios)), several.SopCoverage.Select(c => (c.CaseType, c.Scenarios)));
+                        Assert.Equal(one.DataQuality.QuarantinedRecords, several.DataQuality.QuarantinedRecords);
+                    }
+                }
+            }
+        }
+
+        AssertSameOnEveryConnectionCount("first version");
+        var before = warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf).Overall.Decisions;
+
+        // New data and a new rollup version: the duplicate connections must read the new version, not the old one.
+        lake.Write(new LakeData { Decisions = { new DecisionRow { CaseId = "late-1", CaseType = "ATO", BatchId = "late" }, new DecisionRow { CaseId = "late-2", CaseType = "ATO", BatchId = "late" } } });
+        warehouse.BuildRollups(RandomLake.AsOf);
+        warehouse.RollupConnections = 4;
+        var after = warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf);
+        warehouse.UseRollups = false;
+        var raw = warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf);
+        warehouse.UseRollups = true;
+
+        Assert.Equal(before + 2, after.Overall.Decisions);
+        MetricAssert.Equal(raw.Overall, after.Overall, "several connections after a new rollup version vs raw");
+        AssertSameOnEveryConnectionCount("second version");
+        Assert.Throws<ArgumentOutOfRangeException>(() => warehouse.RollupConnections = 0);
+    }
+
+    [Fact]
     public void FreshRollup_SourceFileLandsAfterBuild_FallsBackToRaw()
     {
         using var lake = TestLake.Create(HandLake.Build());
