@@ -18,6 +18,18 @@ public sealed partial class Warehouse
     /// <summary>The one daily rollup whose size grows with the resolved cases (the quantiles' values).</summary>
     private const string ResolutionTable = "daily_resolution";
 
+    /// <summary>The daily rollup of open manual cases with their exact scored_at_us.</summary>
+    private const string OpenTable = "daily_open";
+
+    /// <summary>
+    /// The relation resolution.sql ages the edge days from: <see cref="OpenTable"/> per hour (<c>open_hours.sql</c>),
+    /// derived in memory when a rollup version is bound, or from the raw path's <c>scope_daily_open</c>.
+    /// </summary>
+    public const string OpenHours = "scope_daily_open_hours";
+
+    /// <summary>The query of <c>open_hours.sql</c> over <paramref name="table"/> (a daily_open relation).</summary>
+    public static string OpenHoursOf(string table) => SqlScripts.Get("open_hours").Replace("{{table}}", table, StringComparison.Ordinal);
+
     /// <summary>The daily rollups only <see cref="MetricsDetail.Full"/> reads: quantile values and the quality table's inputs.</summary>
     private static readonly string[] FullDetailTables = [ResolutionTable, "daily_audits", "daily_agreement"];
 

@@ -353,13 +353,15 @@ public sealed partial class Warehouse : IDisposable
                     Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
                 }
 
+                Execute($"create or replace temp table {OpenHours} as {OpenHoursOf("scope_daily_open")}");
+
                 Execute($"create or replace temp view {SopCatalogue} as select * from sop_coverage");
                 return body(null);
             });
         }
         finally
         {
-            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop view if exists {SopCatalogue};");
+            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop table if exists {OpenHours}; drop view if exists {SopCatalogue};");
         }
     }
 
@@ -400,16 +402,17 @@ public sealed partial class Warehouse : IDisposable
         }
     }
 
-    /// <summary>Runs the binding of one table; its last statement (the connection's temp view) is kept for the workers.</summary>
+    /// <summary>Runs the binding of one table; its temp views (this connection's own) are kept for the workers to replay.</summary>
     private void BindRollupTable(string rollup, string table, List<string> viewStatements)
     {
-        var statements = RollupBinding(rollup, table);
-        foreach (var statement in statements)
+        foreach (var statement in RollupBinding(rollup, table))
         {
             Execute(statement);
+            if (statement.StartsWith("create or replace temp view ", StringComparison.Ordinal))
+            {
+                viewStatements.Add(statement);
+            }
         }
-
-        viewStatements.Add(statements[^1]);
     }
 
     /// <summary>
@@ -449,6 +452,17 @@ public sealed partial class Warehouse : IDisposable
         }
 
         statements.Add($"create or replace temp view scope_{table} as {scope}");
+        if (table == OpenTable)
+        {
+            // The open cases per hour (open_hours.sql), derived in memory from both loaded copies, filtered the same way.
+            statements.Add($"create or replace table rollup_{OpenTable}_hours as {OpenHoursOf($"rollup_{table}")}");
+            statements.Add($"create or replace table rollup_{OpenTable}_hours_any_vendor as {OpenHoursOf($"rollup_{table}_any_vendor")}");
+            var hours = SqlScripts.Get("rollup_scope_vendors")
+                .Replace("{{any_vendor}}", Scope($"rollup_{OpenTable}_hours_any_vendor"), StringComparison.Ordinal)
+                .Replace("{{by_vendor}}", Scope($"rollup_{OpenTable}_hours"), StringComparison.Ordinal);
+            statements.Add($"create or replace temp view {OpenHours} as {hours}");
+        }
+
         return statements;
     }
 
@@ -466,6 +480,8 @@ public sealed partial class Warehouse : IDisposable
             Execute($"drop view if exists scope_{table}");
             Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}; drop table if exists rollup_{table}_any_vendor");
         }
+
+        Execute($"drop view if exists {OpenHours}; drop table if exists rollup_{OpenTable}_hours; drop table if exists rollup_{OpenTable}_hours_any_vendor");
 
         Execute($"drop table if exists scope_filter; drop view if exists {SopCatalogue}; drop table if exists rollup_{SopCatalogue}");
         _scopeViewStatements.Clear();

@@ -234,6 +234,8 @@ internal static partial class MetricsBenchmark
             {
                 list.Add(($"scope_{table} (aggregated)", $"create or replace temp table scope_{table} as {Inline($"rollup_{table}")}", false));
             }
+
+            list.Add(($"{Warehouse.OpenHours} (derived)", $"create or replace temp table {Warehouse.OpenHours} as {Warehouse.OpenHoursOf("scope_daily_open")}", false));
         }
         else
         {
@@ -248,7 +250,7 @@ internal static partial class MetricsBenchmark
         list.Add(("data_quality", rollup is null ? Inline("data_quality") : $"select * from {Source("data_quality")}", true));
         if (rollup is null)
         {
-            list.Add(("drop scope", string.Concat(Warehouse.AggregateTables.Select(t => $"drop table if exists scope_{t};"))
+            list.Add(("drop scope", string.Concat(Warehouse.AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop table if exists {Warehouse.OpenHours};"
                 + "drop table if exists scope_audits; drop table if exists scope; drop view if exists case_source; drop view if exists audit_source; drop view if exists scope_sop_coverage", false));
         }
 

@@ -4,8 +4,9 @@
 -- are in resolution_quantiles. $as_of_us is the as-of instant in epoch microseconds.
 -- Ageing is exact for any as-of without reading every open case: an age limit L is the instant as_of - L, and the open
 -- cases scored before it are those of the days before its UTC day (open = manual - resolved in scope_daily) plus those
--- of that one day scored before the instant (scope_daily_open keeps open cases with their exact scored_at_us). Age in
--- hours compared with 4/24/72 equals comparing whole microseconds with 4/24/72 h, so no rounding is involved.
+-- of that one day scored before the instant (scope_daily_open_hours keeps open cases per hour with their exact
+-- scored_at_us). Age in hours compared with 4/24/72 equals comparing whole microseconds with 4/24/72 h, so no rounding
+-- is involved.
 with limits as (
     select
         $as_of_us - 14400000000 as t4,
@@ -13,7 +14,10 @@ with limits as (
         $as_of_us - 259200000000 as t72,
         make_timestamp($as_of_us - 14400000000)::date as d4,
         make_timestamp($as_of_us - 86400000000)::date as d24,
-        make_timestamp($as_of_us - 259200000000)::date as d72
+        make_timestamp($as_of_us - 259200000000)::date as d72,
+        ($as_of_us - 14400000000) // 3600000000 as h4,
+        ($as_of_us - 86400000000) // 3600000000 as h24,
+        ($as_of_us - 259200000000) // 3600000000 as h72
 ),
 manual as (
     select
@@ -32,20 +36,33 @@ manual as (
 ),
 edge_counts as (
     -- Open cases of the edge days summed per slice key first (the rows grow with the lake, the keys do not); the five
-    -- slices are expanded from these sums in edges.
+    -- slices are expanded from these sums in edges. Per hour of scored_at (scope_daily_open_hours): an hour before the
+    -- limit's hour counts whole, the limit's own hour counts its cases scored before (or at) the instant.
     select
         o.case_type,
         o.week,
         o.model_version,
         o.region,
-        coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us < l.t4), 0) as before_t4,
-        coalesce(sum(o.cases) filter (where o.scored_date = l.d4 and o.scored_at_us <= l.t4), 0) as through_t4,
-        coalesce(sum(o.cases) filter (where o.scored_date = l.d24 and o.scored_at_us <= l.t24), 0) as through_t24,
-        coalesce(sum(o.cases) filter (where o.scored_date = l.d72 and o.scored_at_us <= l.t72), 0) as through_t72
-    from scope_daily_open o
+        coalesce(sum(case
+            when o.scored_hour < l.h4 then o.cases
+            when o.scored_hour = l.h4 then list_sum(list_transform(list_filter(o.open_at, x -> x.at_us < $as_of_us - 14400000000), x -> x.cases))
+        end) filter (where o.scored_date = l.d4), 0) as before_t4,
+        coalesce(sum(case
+            when o.scored_hour < l.h4 then o.cases
+            when o.scored_hour = l.h4 then list_sum(list_transform(list_filter(o.open_at, x -> x.at_us <= $as_of_us - 14400000000), x -> x.cases))
+        end) filter (where o.scored_date = l.d4), 0) as through_t4,
+        coalesce(sum(case
+            when o.scored_hour < l.h24 then o.cases
+            when o.scored_hour = l.h24 then list_sum(list_transform(list_filter(o.open_at, x -> x.at_us <= $as_of_us - 86400000000), x -> x.cases))
+        end) filter (where o.scored_date = l.d24), 0) as through_t24,
+        coalesce(sum(case
+            when o.scored_hour < l.h72 then o.cases
+            when o.scored_hour = l.h72 then list_sum(list_transform(list_filter(o.open_at, x -> x.at_us <= $as_of_us - 259200000000), x -> x.cases))
+        end) filter (where o.scored_date = l.d72), 0) as through_t72
+    from scope_daily_open_hours o
     cross join limits l
     -- The edge days (d4, d24, d72 of limits) written from the parameter itself, so DuckDB filters the scan before any
-    -- join; with the range, the open-case rows (kept in scored_date order) of every other day are skipped, not read.
+    -- join; with the range, the rows (kept in scored_date order) of every other day are skipped, not read.
     where o.scored_date in (
             make_timestamp($as_of_us - 14400000000)::date,
             make_timestamp($as_of_us - 86400000000)::date,

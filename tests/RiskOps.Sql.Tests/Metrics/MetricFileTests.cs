@@ -95,6 +95,58 @@ public sealed class MetricFileTests : IDisposable
     }
 
     [Fact]
+    public void Resolution_OpenCasesAroundEachAgeLimitInstant_AgedToTheMicrosecond()
+    {
+        // Given rows of the open-case rollup (exact scored_at, case counts) and of the daily counts, as-of 2026-11-21
+        // 10:30Z: the 4 h limit is 06:30 that day, the 24 h limit 11-20 10:30, the 72 h limit 11-18 10:30. Cases sit on
+        // both sides of each instant, inside the instant's own hour and exactly at it.
+        _warehouse.Execute("""
+            create or replace temp table scope_daily_open as
+            select scored_date, week, case_type, model_version, region, review_vendors, epoch_us(scored_at) as scored_at_us, cases
+            from (values
+                (timestamp '2026-11-17 23:00:00', 1),
+                (timestamp '2026-11-18 10:30:00', 1),
+                (timestamp '2026-11-18 10:30:00.000001', 1),
+                (timestamp '2026-11-20 09:59:00', 1),
+                (timestamp '2026-11-20 10:30:00', 1),
+                (timestamp '2026-11-20 10:45:00', 1),
+                (timestamp '2026-11-21 05:10:00', 1),
+                (timestamp '2026-11-21 06:29:59.999999', 1),
+                (timestamp '2026-11-21 06:30:00', 2),
+                (timestamp '2026-11-21 06:30:00.000001', 1),
+                (timestamp '2026-11-21 09:00:00', 1),
+                (timestamp '2026-11-22 01:00:00', 1)) t(scored_at, cases),
+            lateral (select scored_at::date as scored_date, '2026-W47' as week, 'ATO' as case_type, 'm1' as model_version,
+                'EU' as region, null::varchar[] as review_vendors);
+            create or replace temp table scope_daily as
+            select scored_date, week, case_type, model_version, region, review_vendors,
+                open + (case when scored_date = date '2026-11-18' then 3 else 0 end) as manual_cases,
+                (case when scored_date = date '2026-11-18' then 3 else 0 end)::bigint as resolved_cases,
+                (case when scored_date = date '2026-11-18' then 2 else 0 end)::bigint as sla_met
+            from (select scored_date, week, case_type, model_version, region, review_vendors, sum(cases)::bigint as open
+                from scope_daily_open group by all);
+            """);
+        _warehouse.Execute($"create or replace temp table {Warehouse.OpenHours} as {Warehouse.OpenHoursOf("scope_daily_open")}");
+        try
+        {
+            var rows = _warehouse.ReadRows(SqlScripts.Get("resolution"), AsOf(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero)));
+
+            // 13 open. Older than 4 h (scored before 06:30:00): 11-17, both of 11-18, all three of 11-20, 05:10 and
+            // 06:29:59.999999 → 8; SLA 2 / (3 + 8). Aged ≥ 4 h adds the two cases at exactly 06:30 (10) → 0–4 h: 3.
+            // Aged ≥ 24 h (at or before 11-20 10:30): 11-17, 11-18 ×2, 11-20 09:59 and 10:30 → 5 → 4–24 h: 5.
+            // Aged ≥ 72 h (at or before 11-18 10:30): 11-17 and 11-18 10:30 → 2 → 1–3 d: 3, over 3 d: 2.
+            Expect(Row(rows, "overall", null), ("manual_cases", 16), ("resolved_cases", 3), ("open_cases", 13), ("sla_met", 2),
+                ("sla_denominator", 11), ("sla_compliance", 2 / 11.0),
+                ("backlog_0_4h", 3), ("backlog_4_24h", 5), ("backlog_1_3d", 3), ("backlog_over_3d", 2));
+            Expect(Row(rows, "week", "2026-W47"), ("open_cases", 13), ("backlog_0_4h", 3), ("backlog_over_3d", 2));
+        }
+        finally
+        {
+            _warehouse.Execute($"drop table {Warehouse.OpenHours}; drop table scope_daily; drop table scope_daily_open");
+        }
+    }
+
+    [Fact]
     public void Resolution_AsOfBeforeOpenCaseIsFourHoursOld_LeavesItOutOfTheSlaDenominator()
     {
         // At 2026-11-24 16:00Z c6 is open for exactly 4 h: in the 4–24 h bucket, but not "older than 4 h".
