@@ -150,7 +150,7 @@ public sealed partial class Warehouse
     /// <summary>A duplicate connection with its own temp views and prepared commands; used by one thread at a time.</summary>
     private sealed class RollupWorker(DuckDBConnection connection) : IDisposable
     {
-        private readonly Dictionary<string, DuckDBCommand> _commands = new(StringComparer.Ordinal);
+        private readonly PreparedCommands _commands = new(connection);
 
         /// <summary>The rollup generation its temp views were created for (-1: none).</summary>
         public int Generation { get; set; } = -1;
@@ -165,7 +165,23 @@ public sealed partial class Warehouse
             command.ExecuteNonQuery();
         }
 
-        public List<Dictionary<string, object?>> ReadRowsPrepared(string sql, DuckDBParameter[] parameters)
+        public List<Dictionary<string, object?>> ReadRowsPrepared(string sql, DuckDBParameter[] parameters) => _commands.Read(sql, parameters);
+
+        public void ForgetPreparedCommands() => _commands.Clear();
+
+        public void Dispose()
+        {
+            _commands.Clear();
+            connection.Dispose();
+        }
+    }
+
+    /// <summary>Commands of one connection kept per SQL text, so each statement is prepared once (until cleared).</summary>
+    private sealed class PreparedCommands(DuckDBConnection connection)
+    {
+        private readonly Dictionary<string, DuckDBCommand> _commands = new(StringComparer.Ordinal);
+
+        public List<Dictionary<string, object?>> Read(string sql, DuckDBParameter[] parameters)
         {
             if (!_commands.TryGetValue(sql, out var command))
             {
@@ -177,7 +193,7 @@ public sealed partial class Warehouse
             return ReadRows(command, parameters);
         }
 
-        public void ForgetPreparedCommands()
+        public void Clear()
         {
             foreach (var command in _commands.Values)
             {
@@ -185,12 +201,6 @@ public sealed partial class Warehouse
             }
 
             _commands.Clear();
-        }
-
-        public void Dispose()
-        {
-            ForgetPreparedCommands();
-            connection.Dispose();
         }
     }
 }

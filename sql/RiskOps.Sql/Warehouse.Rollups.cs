@@ -58,7 +58,7 @@ public sealed partial class Warehouse
     /// Commands over the bound rollup relations, kept per SQL text while one rollup version is bound: DuckDB then parses,
     /// binds and plans each metric file once per version instead of on every call (the filter is a table, not text).
     /// </summary>
-    private readonly Dictionary<string, DuckDBCommand> _preparedCommands = new(StringComparer.Ordinal);
+    private readonly PreparedCommands _preparedCommands;
 
     /// <summary>
     /// Whether metrics may read the rollup snapshot when it is fresh (default true). Raw views are used when it is false,
@@ -250,27 +250,10 @@ public sealed partial class Warehouse
     /// Runs <paramref name="sql"/> through a command kept while the current rollup version is bound (see
     /// <see cref="_preparedCommands"/>). Only for statements over the rollup relations; call under the gate.
     /// </summary>
-    private List<Dictionary<string, object?>> ReadRowsPrepared(string sql, params DuckDBParameter[] parameters)
-    {
-        if (!_preparedCommands.TryGetValue(sql, out var command))
-        {
-            command = _connection.CreateCommand();
-            command.CommandText = sql;
-            _preparedCommands[sql] = command;
-        }
+    private List<Dictionary<string, object?>> ReadRowsPrepared(string sql, params DuckDBParameter[] parameters) =>
+        _preparedCommands.Read(sql, parameters);
 
-        return ReadRows(command, parameters);
-    }
-
-    private void ForgetPreparedCommands()
-    {
-        foreach (var command in _preparedCommands.Values)
-        {
-            command.Dispose();
-        }
-
-        _preparedCommands.Clear();
-    }
+    private void ForgetPreparedCommands() => _preparedCommands.Clear();
 
     /// <summary>The published rollup folder when it was built from exactly the current source files; else null.</summary>
     public string? FreshRollup()

@@ -38,6 +38,7 @@ public sealed partial class Warehouse : IDisposable
         LakeRoot = lakeRoot;
         _connection = new DuckDBConnection("Data Source=:memory:;autoinstall_known_extensions=false");
         _connection.Open();
+        _preparedCommands = new PreparedCommands(_connection);
         // Views derive dates from epoch microseconds; UTC here only keeps ad-hoc `riskops sql` output in UTC too.
         Execute("set TimeZone = 'UTC'");
         // Lakes hold many small files between compactions; caching their footers makes repeated scans cheap.
