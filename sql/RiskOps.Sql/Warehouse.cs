@@ -31,6 +31,7 @@ public sealed partial class Warehouse : IDisposable
     private readonly string _spill;
     private string? _boundFolders;
     private string? _rollupViews;
+    private string? _scopeFilterKey;
     private bool _rollupFullBound;
 
     private Warehouse(string lakeRoot)
@@ -275,8 +276,7 @@ public sealed partial class Warehouse : IDisposable
                 // copied, so each query scans only the snapshot columns it needs (a 100 M-case snapshot copied into a
                 // temp table spilled tens of GB).
                 UseRollupViews(rollup, full: false);
-                ReadRowsPrepared("delete from scope_filter");
-                ReadRowsPrepared(SqlScripts.Get("scope_filter"), parameters);
+                SetScopeFilter(filters);
                 Execute($"create or replace temp view scope as {SqlScripts.Get("rollup_scope").Replace("{{table}}", "case_source", StringComparison.Ordinal)}");
                 scopeIsView = true;
             }
@@ -303,6 +303,28 @@ public sealed partial class Warehouse : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts the filters into the one-row <c>scope_filter</c> table (after <see cref="UseRollupViews"/>); a call with the
+    /// same filters as the previous one on the same bound version leaves the row as it is.
+    /// </summary>
+    private void SetScopeFilter(MetricFilters filters)
+    {
+        // JSON of the values: unambiguous whatever characters a value holds.
+        var key = System.Text.Json.JsonSerializer.Serialize(new object?[]
+        {
+            _rollupGeneration, filters.From, filters.To, filters.Weeks, filters.CaseTypes, filters.ModelVersions, filters.Regions, filters.Vendors,
+        });
+        if (key == _scopeFilterKey)
+        {
+            return;
+        }
+
+        _scopeFilterKey = null;
+        ReadRowsPrepared("delete from scope_filter");
+        ReadRowsPrepared(SqlScripts.Get("scope_filter"), FilterParameters(filters));
+        _scopeFilterKey = key;
+    }
+
     private static bool IsUnfiltered(MetricFilters f) =>
         f.From is null && f.To is null && f.Weeks.Count == 0 && f.CaseTypes.Count == 0 && f.ModelVersions.Count == 0
         && f.Regions.Count == 0 && f.Vendors.Count == 0;
@@ -323,8 +345,7 @@ public sealed partial class Warehouse : IDisposable
         {
             LastScopeFromRollup = true;
             UseRollupViews(rollup, detail == MetricsDetail.Full);
-            ReadRowsPrepared("delete from scope_filter");
-            ReadRowsPrepared(SqlScripts.Get("scope_filter"), FilterParameters(filters));
+            SetScopeFilter(filters);
             var threads = detail == MetricsDetail.Overview ? OverviewThreads : null;
             if (threads is null)
             {
