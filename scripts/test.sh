@@ -27,8 +27,14 @@ export RISKOPS_TEST_ARTIFACTS="${RISKOPS_TEST_ARTIFACTS:-$PWD/test-artifacts}"
 mkdir -p "$RISKOPS_TEST_ARTIFACTS"
 log="$RISKOPS_TEST_ARTIFACTS/dotnet-test.log"
 set +e
-dotnet test RiskOps.Analytics.sln -c Release 2>&1 | tee "$log"
+# Build in parallel, then run the test projects one after another (-m:1): on a 2-core runner, two heavy test
+# processes at once (a browser-driving E2E run beside the web tests' servers) starved each other into timeouts.
+dotnet build RiskOps.Analytics.sln -c Release 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 0 ]; then
+  dotnet test RiskOps.Analytics.sln -c Release --no-build -m:1 2>&1 | tee -a "$log"
+  rc=${PIPESTATUS[0]}
+fi
 set -e
 passed=$(grep -E '^(Passed!|Failed!) ' "$log" | sed -E 's/.*Passed: +([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -E '^(Passed!|Failed!) ' "$log" | sed -E 's/.*Failed: +([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}')
