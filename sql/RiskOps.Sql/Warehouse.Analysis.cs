@@ -18,12 +18,11 @@ public sealed partial class Warehouse
         Validate(filters);
         lock (_gate)
         {
-            EnsureViews();
-            return WithScope(filters, () =>
+            return RetryingVanishedFiles(() => WithScope(filters, () =>
             {
                 var rows = ReadRows(SqlScripts.Get("threshold_sweep"), SweepParameters(filters));
                 return SweepAssembler.Assemble(rows.Select(ToSweepRow));
-            });
+            }));
         }
     }
 
@@ -37,8 +36,7 @@ public sealed partial class Warehouse
         Validate(filters);
         lock (_gate)
         {
-            EnsureViews();
-            return WithScope(filters, () =>
+            return RetryingVanishedFiles(() => WithScope(filters, () =>
             {
                 var candidates = ReadRows(SqlScripts.Get("clusters_candidates")).Select(ToCandidate).ToList();
                 var chosen = ClusterRanking.Choose(candidates);
@@ -83,7 +81,7 @@ public sealed partial class Warehouse
                 }
 
                 return report;
-            });
+            }));
         }
     }
 

@@ -142,8 +142,7 @@ public sealed partial class Warehouse : IDisposable
         Validate(filters);
         lock (_gate)
         {
-            EnsureViews();
-            return WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup, detail), detail);
+            return RetryingVanishedFiles(() => WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup, detail), detail));
         }
     }
 
@@ -166,26 +165,61 @@ public sealed partial class Warehouse : IDisposable
 
         lock (_gate)
         {
-            EnsureViews();
-            using var command = _connection.CreateCommand();
-            command.CommandText = text;
-            using var reader = command.ExecuteReader();
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
-            var rows = new List<object?[]>();
-            while (reader.Read())
+            return RetryingVanishedFiles(() =>
             {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
+                using var command = _connection.CreateCommand();
+                command.CommandText = text;
+                using var reader = command.ExecuteReader();
+                var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+                var rows = new List<object?[]>();
+                while (reader.Read())
                 {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    var row = new object?[reader.FieldCount];
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    }
+
+                    rows.Add(row);
                 }
 
-                rows.Add(row);
-            }
-
-            return new QueryResult(columns, rows);
+                return new QueryResult(columns, rows);
+            });
         }
     }
+
+    /// <summary>How many times a read whose lake file vanished under it is tried in all (see <see cref="RetryingVanishedFiles{T}"/>).</summary>
+    private const int VanishedFileAttempts = 5;
+
+    /// <summary>
+    /// Runs a read of the lake (views bound first), and runs it again when it failed only because a file the query had
+    /// listed was gone when DuckDB opened it: a compaction swapped that partition's files (new file renamed in, old ones
+    /// deleted) or a newer rollup version replaced the bound one in that instant. The next attempt lists the files anew.
+    /// Any other error is thrown at once; after <see cref="VanishedFileAttempts"/> attempts the last error is. Call under
+    /// the gate.
+    /// </summary>
+    private T RetryingVanishedFiles<T>(Func<T> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                EnsureViews();
+                return read();
+            }
+            catch (DuckDBException ex) when (attempt < VanishedFileAttempts && IsVanishedFile(ex))
+            {
+                // A swap takes milliseconds: a short, growing pause lets it finish before the files are listed again.
+                Thread.Sleep(20 * attempt);
+            }
+        }
+    }
+
+    /// <summary>True for DuckDB's error on a listed file that no longer exists (the lake changed during the read).</summary>
+    internal static bool IsVanishedFile(DuckDBException error) =>
+        error.Message.Contains("IO Error", StringComparison.Ordinal)
+        && (error.Message.Contains("No such file or directory", StringComparison.Ordinal)
+            || error.Message.Contains("No files found that match the pattern", StringComparison.Ordinal));
 
     /// <summary>The view definitions bound to this lake, ready to paste into any DuckDB.</summary>
     public string PrintViews()
@@ -210,13 +244,15 @@ public sealed partial class Warehouse : IDisposable
     {
         lock (_gate)
         {
-            EnsureViews();
-            // A fresh rollup already holds every decided case type; reading it spares a scan of every decision.
-            var rollup = UseRollups ? FreshRollup() : null;
-            var decided = rollup is null ? "decisions" : $"read_parquet('{Quote(Path.Combine(rollup, "daily.parquet"))}')";
-            var inLake = ReadRows($"select case_type from {decided} union select case_type from sop_coverage")
-                .Select(r => (string?)r["case_type"]).OfType<string>();
-            return ContractCaseTypes.Concat(inLake).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return RetryingVanishedFiles(() =>
+            {
+                // A fresh rollup already holds every decided case type; reading it spares a scan of every decision.
+                var rollup = UseRollups ? FreshRollup() : null;
+                var decided = rollup is null ? "decisions" : $"read_parquet('{Quote(Path.Combine(rollup, "daily.parquet"))}')";
+                var inLake = ReadRows($"select case_type from {decided} union select case_type from sop_coverage")
+                    .Select(r => (string?)r["case_type"]).OfType<string>();
+                return ContractCaseTypes.Concat(inLake).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            });
         }
     }
 
