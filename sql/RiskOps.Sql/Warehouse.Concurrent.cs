@@ -40,17 +40,8 @@ public sealed partial class Warehouse
     private List<Dictionary<string, object?>>[] ReadRowsConcurrently(IReadOnlyList<(string Sql, DuckDBParameter[] Parameters)> jobs)
     {
         var results = new List<Dictionary<string, object?>>[jobs.Count];
+        // With one connection there are no workers: this thread drains every job in order.
         var connections = Math.Min(RollupConnections, jobs.Count);
-        if (connections <= 1)
-        {
-            for (var i = 0; i < jobs.Count; i++)
-            {
-                results[i] = ReadRowsPrepared(jobs[i].Sql, jobs[i].Parameters);
-            }
-
-            return results;
-        }
-
         while (_workers.Count < connections - 1)
         {
             // A duplicate shares the database (tables, macros, settings) but not the session: opened, then given the
@@ -158,12 +149,7 @@ public sealed partial class Warehouse
         /// <summary>How many of the full-detail view statements it has run.</summary>
         public int FullBound { get; set; }
 
-        public void Execute(string sql)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.ExecuteNonQuery();
-        }
+        public void Execute(string sql) => Warehouse.Execute(connection, sql);
 
         public List<Dictionary<string, object?>> ReadRowsPrepared(string sql, DuckDBParameter[] parameters) => _commands.Read(sql, parameters);
 

@@ -340,15 +340,15 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>
-    /// Puts the filters into the one-row <c>scope_filter</c> table (after <see cref="UseRollupViews"/>); a call with the
-    /// same filters as the previous one on the same bound version leaves the row as it is.
+    /// Puts the filters into the one-row <c>scope_filter</c> table (after <see cref="UseRollupViews"/>, which creates the
+    /// table anew and forgets the key); a call with the same filters as the previous one leaves the row as it is.
     /// </summary>
     private void SetScopeFilter(MetricFilters filters)
     {
         // JSON of the values: unambiguous whatever characters a value holds.
         var key = System.Text.Json.JsonSerializer.Serialize(new object?[]
         {
-            _rollupGeneration, filters.From, filters.To, filters.Weeks, filters.CaseTypes, filters.ModelVersions, filters.Regions, filters.Vendors,
+            filters.From, filters.To, filters.Weeks, filters.CaseTypes, filters.ModelVersions, filters.Regions, filters.Vendors,
         });
         if (key == _scopeFilterKey)
         {
@@ -436,6 +436,7 @@ public sealed partial class Warehouse : IDisposable
             DropRollupViews();
             _rollupGeneration++;
             Execute(SqlScripts.Get("scope_filter_table"));
+            _scopeFilterKey = null;
             foreach (var table in AggregateTables.Where(t => !FullDetailTables.Contains(t)))
             {
                 BindRollupTable(rollup, table, _scopeViewStatements);
@@ -482,6 +483,10 @@ public sealed partial class Warehouse : IDisposable
         var statements = new List<string>();
         var source = $"read_parquet('{Quote(Path.Combine(rollup, table + ".parquet"))}')";
         string Scope(string relation) => SqlScripts.Get("rollup_scope").Replace("{{table}}", relation, StringComparison.Ordinal);
+        // A rollup loaded twice (per vendor set, and its vendor-collapsed copy _any_vendor): rollup_scope_vendors picks the side.
+        string VendorScope(string relation) => SqlScripts.Get("rollup_scope_vendors")
+            .Replace("{{any_vendor}}", Scope($"{relation}_any_vendor"), StringComparison.Ordinal)
+            .Replace("{{by_vendor}}", Scope(relation), StringComparison.Ordinal);
         string scope;
         if (table == ResolutionTable)
         {
@@ -494,9 +499,7 @@ public sealed partial class Warehouse : IDisposable
             var keyList = string.Concat(keys.Select(k => ", " + k));
             statements.Add($"create or replace table rollup_{table}_any_vendor as "
                 + SqlScripts.Get("rollup_collapse").Replace("{{keys}}", keyList, StringComparison.Ordinal).Replace("{{table}}", $"rollup_{table}", StringComparison.Ordinal));
-            scope = SqlScripts.Get("rollup_scope_vendors")
-                .Replace("{{any_vendor}}", Scope($"rollup_{table}_any_vendor"), StringComparison.Ordinal)
-                .Replace("{{by_vendor}}", Scope($"rollup_{table}"), StringComparison.Ordinal);
+            scope = VendorScope($"rollup_{table}");
         }
         else
         {
@@ -515,10 +518,7 @@ public sealed partial class Warehouse : IDisposable
             // The open cases per hour (open_hours.sql), derived in memory from both loaded copies, filtered the same way.
             statements.Add($"create or replace table rollup_{OpenTable}_hours as {OpenHoursOf($"rollup_{table}")}");
             statements.Add($"create or replace table rollup_{OpenTable}_hours_any_vendor as {OpenHoursOf($"rollup_{table}_any_vendor")}");
-            var hours = SqlScripts.Get("rollup_scope_vendors")
-                .Replace("{{any_vendor}}", Scope($"rollup_{OpenTable}_hours_any_vendor"), StringComparison.Ordinal)
-                .Replace("{{by_vendor}}", Scope($"rollup_{OpenTable}_hours"), StringComparison.Ordinal);
-            statements.Add($"create or replace temp view {OpenHours} as {hours}");
+            statements.Add($"create or replace temp view {OpenHours} as {VendorScope($"rollup_{OpenTable}_hours")}");
         }
 
         return statements;
@@ -598,9 +598,12 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>Runs statements that return nothing.</summary>
-    internal void Execute(string sql, params DuckDBParameter[] parameters)
+    internal void Execute(string sql, params DuckDBParameter[] parameters) => Execute(_connection, sql, parameters);
+
+    /// <summary>Runs statements that return nothing on <paramref name="connection"/> (this warehouse's or a rollup worker's).</summary>
+    private static void Execute(DuckDBConnection connection, string sql, params DuckDBParameter[] parameters)
     {
-        using var command = _connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var parameter in parameters)
         {
