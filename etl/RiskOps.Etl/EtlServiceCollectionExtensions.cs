@@ -22,7 +22,7 @@ public static class EtlServiceCollectionExtensions
             .Bind(configuration.GetSection(LakeOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<EtlOptions>().Bind(configuration.GetSection(EtlOptions.SectionName));
+        services.AddOptions<EtlOptions>().Bind(configuration.GetSection(EtlOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IOptions<LakeOptions>>().Value,

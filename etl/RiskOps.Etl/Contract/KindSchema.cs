@@ -30,7 +30,16 @@ public enum FieldType
 /// <param name="Type">The value type.</param>
 /// <param name="Required">True when every record must carry a value.</param>
 /// <param name="Values">The allowed values of an <see cref="FieldType.Enum"/> field (canonical spelling).</param>
-public sealed record FieldSpec(string Name, FieldType Type, bool Required, IReadOnlyList<string>? Values = null);
+/// <param name="MaxLength">
+/// Contract v2 bound on the value's length in Unicode code points, as delivered: ids, enums, codes, names and versions
+/// <see cref="KindSchemas.MaxIdLength"/>, <c>sop_page</c> <see cref="KindSchemas.MaxSopPageLength"/>, free text
+/// <see cref="KindSchemas.MaxFreeTextLength"/>; for a list, the bound of each item (<see cref="KindSchemas.MaxListItemLength"/>).
+/// </param>
+/// <param name="AddedInV2">
+/// An optional field added by contract v2: left out of the record hash while null, so a record delivered before v2 (without
+/// the field) keeps its hash and a re-delivery of it still lands once.
+/// </param>
+public sealed record FieldSpec(string Name, FieldType Type, bool Required, IReadOnlyList<string>? Values = null, int MaxLength = KindSchemas.MaxIdLength, bool AddedInV2 = false);
 
 /// <summary>The contract schema of one record kind: its fields in contract order, key and partition field.</summary>
 public sealed class KindSchema
@@ -81,6 +90,21 @@ public sealed class KindSchema
 /// <summary>The five contract schemas (contract §1), shared by the readers, the validator and the Parquet writer.</summary>
 public static class KindSchemas
 {
+    /// <summary>Contract v2: ids, enums, codes, names and versions are at most this many code points.</summary>
+    public const int MaxIdLength = 256;
+
+    /// <summary>Contract v2: <c>sop_page</c> is at most this many code points.</summary>
+    public const int MaxSopPageLength = 2_000;
+
+    /// <summary>Contract v2: free text (<c>annotation</c>, <c>rationale</c>, <c>error_category</c>) is at most this many code points.</summary>
+    public const int MaxFreeTextLength = 4_000;
+
+    /// <summary>Contract v2: a list (<c>signals</c>) holds at most this many items.</summary>
+    public const int MaxListItems = 16;
+
+    /// <summary>Contract v2: each list item is at most this many code points (and never contains <c>,</c>).</summary>
+    public const int MaxListItemLength = 64;
+
     /// <summary>The five case types the contract names; any other UPPER_SNAKE value is accepted too.</summary>
     public static IReadOnlyList<string> KnownCaseTypes { get; } = ["KYC_AUDIT", "ATO", "RESET_2FA", "POA_REVIEW", "WITHDRAWAL_ANOMALY"];
 
@@ -98,8 +122,10 @@ public static class KindSchemas
             new("routing", FieldType.Enum, true, ["auto", "manual"]),
             new("priority", FieldType.Int, true),
             new("user_id", FieldType.String, true),
-            new("signals", FieldType.StringList, false),
+            new("signals", FieldType.StringList, false, MaxLength: MaxListItemLength),
             new("region", FieldType.String, false),
+            new("experiment", FieldType.String, false, AddedInV2: true),
+            new("variant", FieldType.String, false, AddedInV2: true),
         ],
         ["case_id"],
         "scored_at",
@@ -118,7 +144,7 @@ public static class KindSchemas
             new("assigned_at", FieldType.Timestamp, true),
             new("resolved_at", FieldType.Timestamp, false),
             new("decision", FieldType.Enum, false, ["pass", "block", "escalate"]),
-            new("rationale", FieldType.String, false),
+            new("rationale", FieldType.String, false, MaxLength: MaxFreeTextLength),
         ],
         ["review_id"],
         "assigned_at",
@@ -134,7 +160,7 @@ public static class KindSchemas
             new("sample_weight", FieldType.Double, false),
             new("root_cause_type", FieldType.Enum, false, ["A", "B", "C"]),
             new("root_cause_code", FieldType.String, false),
-            new("annotation", FieldType.String, false),
+            new("annotation", FieldType.String, false, MaxLength: MaxFreeTextLength),
             new("labeled_by", FieldType.String, true),
             new("labeled_at", FieldType.Timestamp, true),
         ],
@@ -151,7 +177,7 @@ public static class KindSchemas
             new("auditor_id", FieldType.String, true),
             new("audited_at", FieldType.Timestamp, true),
             new("verdict", FieldType.Enum, true, ["correct", "incorrect"]),
-            new("error_category", FieldType.String, false),
+            new("error_category", FieldType.String, false, MaxLength: MaxFreeTextLength),
         ],
         ["audit_id"],
         "audited_at",
@@ -164,7 +190,7 @@ public static class KindSchemas
             new("case_type", FieldType.String, true),
             new("scenario_code", FieldType.String, true),
             new("covered", FieldType.Bool, true),
-            new("sop_page", FieldType.String, false),
+            new("sop_page", FieldType.String, false, MaxLength: MaxSopPageLength),
             new("sop_version", FieldType.String, false),
             new("updated_at", FieldType.Timestamp, true),
         ],

@@ -104,8 +104,11 @@ public sealed class IngestPipeline
             .OrderByDescending(s => s.Fields.Count(f => names.Contains(f.Name)))
             .ThenBy(s => s.Fields.Count)
             .FirstOrDefault();
+        // Only contract field names are named: a CSV without a header row would otherwise put its first record (a user id
+        // among it) into the message, the landing folder's reason file and the job log.
+        var known = fields.Where(f => RecordKinds.All.Any(k => KindSchemas.For(k).IndexOf(f.Trim()) >= 0)).Take(12).ToList();
         return best?.Kind ?? throw new UnreadableInputException(
-            $"cannot tell the record kind from the fields ({string.Join(", ", fields.Take(12))}); name the file after its kind (e.g. decisions_2026-11-02.csv) or pass --kind");
+            $"cannot tell the record kind from the fields ({(known.Count == 0 ? "none is a contract field" : string.Join(", ", known))}); name the file after its kind (e.g. decisions_2026-11-02.csv) or pass --kind");
     }
 
     /// <summary>Lands one file. Kind from <paramref name="kind"/>, else from the file name's leading kind name, else from the header.</summary>
@@ -252,6 +255,7 @@ public sealed class IngestPipeline
         var ingestedUtc = new DateTime(ingestedAt.UtcTicks - (ingestedAt.UtcTicks % 10), DateTimeKind.Utc);
         object boxedIngestedAt = ingestedUtc; // boxed once, not per row
         var hasher = _hasher.Value;
+        var cipher = QuarantineCipher.For(_options.QuarantineKey);
         using var validator = new RecordValidator(schema, hasher);
         var columns = LakeLayout.ColumnsOf(kind);
         var lineageStart = columns.Count - LakeLayout.LineageColumns.Count;
@@ -286,11 +290,10 @@ public sealed class IngestPipeline
                 if (reason is not null)
                 {
                     quarantined++;
-                    var (clear, hashed) = UserIdOf(record, validator);
-                    var raw = source.RenderRaw(record, clear, hashed);
+                    var raw = QuarantineRaw.Of(source, record, validator, cipher);
                     if (sample.Count < SampleSize)
                     {
-                        sample.Add(new QuarantinedRecord(sourceName, record.Line, reason, raw));
+                        sample.Add(new QuarantinedRecord(sourceName, record.Line, reason, raw.Display));
                     }
 
                     quarantineWriter ??= ParquetPartWriter.Create(
@@ -300,9 +303,12 @@ public sealed class IngestPipeline
                     quarantineRow[1] = sourceName;
                     quarantineRow[2] = record.Line;
                     quarantineRow[3] = reason;
-                    quarantineRow[4] = raw;
+                    quarantineRow[4] = raw.Raw;
                     quarantineRow[5] = batchId;
                     quarantineRow[6] = boxedIngestedAt;
+                    quarantineRow[7] = raw.Encrypted;
+                    quarantineRow[8] = raw.Sha256;
+                    quarantineRow[9] = raw.Length;
                     quarantineWriter.Append(quarantineRow);
                     if (quarantineWriter.BufferedRows >= RowGroupRows)
                     {
@@ -478,22 +484,6 @@ public sealed class IngestPipeline
 
         lockHandle.Dispose();
         TryDeleteDirectory(staging);
-    }
-
-    private static (string? Clear, string? Hashed) UserIdOf(RawRecord record, RecordValidator validator)
-    {
-        if (validator.UserIdIndex < 0)
-        {
-            return (null, null);
-        }
-
-        var clear = record.Values[validator.UserIdIndex] switch
-        {
-            null => null,
-            string s => s.Trim(),
-            var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
-        };
-        return string.IsNullOrEmpty(clear) ? (null, null) : (clear, validator.HashUserId(clear));
     }
 
     private static string Publish(string lake, string staging, string stagedPath)

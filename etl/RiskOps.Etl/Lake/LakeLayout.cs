@@ -52,6 +52,11 @@ public static class LakeLayout
         new("raw", ColumnType.String),
         new("batch_id", ColumnType.String, true),
         new("ingested_at", ColumnType.Timestamp),
+
+        // Contract v2: where the user id cannot be located in a refused record, raw is null and only these are kept.
+        new("raw_encrypted", ColumnType.String),
+        new("raw_sha256", ColumnType.String),
+        new("raw_length", ColumnType.Int64),
     ];
 
     /// <summary>The lake column names of a kind, in file order: contract fields, kind extras, lineage.</summary>

@@ -6,15 +6,18 @@ namespace RiskOps.Etl.Sources;
 
 /// <summary>
 /// RFC 4180 CSV (UTF-8, header row). A small hand-written scanner rather than a library reader because the quarantine
-/// needs the physical line number of every record, also when quoted fields span lines.
+/// needs the physical line number of every record, also when quoted fields span lines, and because contract v2 wants a
+/// broken record to break alone: see <see cref="CsvScanner"/>.
 /// </summary>
 internal sealed class CsvRecordSource : IRecordSource
 {
     private readonly CsvScanner _scanner;
     private readonly string[] _header;
     private readonly int[] _fieldOfColumn;
-    private readonly int _userIdColumn;
+    private readonly bool[] _userIdColumn;
+    private readonly bool _foreignUserId;
     private readonly long _headerLine;
+    private readonly StringBuilder _render = new();
 
     private CsvRecordSource(CsvScanner scanner, string[] header, long headerLine, KindSchema schema)
     {
@@ -23,7 +26,8 @@ internal sealed class CsvRecordSource : IRecordSource
         _headerLine = headerLine;
         Schema = schema;
         _fieldOfColumn = header.Select(h => schema.IndexOf(h.Trim())).ToArray();
-        _userIdColumn = Array.FindIndex(header, h => string.Equals(h.Trim(), "user_id", StringComparison.OrdinalIgnoreCase));
+        _userIdColumn = header.Select(h => string.Equals(h.Trim(), "user_id", StringComparison.OrdinalIgnoreCase)).ToArray();
+        _foreignUserId = schema.IndexOf("user_id") < 0 && _userIdColumn.Any(u => u);
         if (!_fieldOfColumn.Any(i => i >= 0))
         {
             throw new UnreadableInputException($"the CSV header has none of the {schema.Kind.LakeName()} fields");
@@ -37,30 +41,21 @@ internal sealed class CsvRecordSource : IRecordSource
     {
         var scanner = new CsvScanner(stream);
         var header = new List<string>();
-        long line;
         try
         {
-            if (!scanner.ReadRow(header, out line, out var error))
+            if (!scanner.ReadRecord(header))
             {
                 throw new UnreadableInputException("the CSV file is empty (no header row)");
             }
 
-            if (error is not null)
+            if (scanner.Error is not null)
             {
-                throw new UnreadableInputException($"the CSV header is malformed: {error}");
+                throw new UnreadableInputException($"the CSV header is malformed ({scanner.Error})");
             }
-        }
-        catch
-        {
-            scanner.Dispose();
-            throw;
-        }
 
-        var headerArray = header.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
-        try
-        {
+            var headerArray = header.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
             var resolved = kind ?? kindFromHeader(headerArray);
-            return new CsvRecordSource(scanner, headerArray, line, KindSchemas.For(resolved));
+            return new CsvRecordSource(scanner, headerArray, scanner.Line, KindSchemas.For(resolved));
         }
         catch
         {
@@ -74,30 +69,30 @@ internal sealed class CsvRecordSource : IRecordSource
         var record = new RawRecord(Schema);
         var cells = new List<string>(_header.Length);
         var count = 0;
-        while (_scanner.ReadRow(cells, out var line, out var error))
+        while (_scanner.ReadRecord(cells))
         {
             if ((++count & 0x3FFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (cells.Count == 1 && cells[0].Length == 0 && error is null)
+            record.Reset(_scanner.Line);
+            record.Cells = cells;
+            record.Bytes = _scanner.Bytes;
+            record.ForeignUserId = _foreignUserId;
+            if (_scanner.Error is not null)
             {
-                continue; // blank line
+                record.Error = _scanner.Error;
+                yield return record;
+                continue;
             }
 
-            record.Reset(line);
-            record.Cells = cells;
-            if (error is not null)
-            {
-                record.Error = error;
-            }
-            else if (cells.Count != _header.Length)
+            if (cells.Count != _header.Length)
             {
                 record.Error = $"the row has {cells.Count} columns, the header has {_header.Length}";
             }
 
-            // Filled even for a malformed row, so the quarantine can still find (and hash) its user id.
+            // Filled even for a malformed row, so the validator can still tell which fields were given.
             var width = Math.Min(cells.Count, _header.Length);
             for (var c = 0; c < width; c++)
             {
@@ -113,10 +108,15 @@ internal sealed class CsvRecordSource : IRecordSource
         }
     }
 
-    public string RenderRaw(RawRecord record, string? clearUserId, string? hashedUserId)
+    public string? RenderLocatable(RawRecord record, Func<string, string> hashUserId)
     {
-        var cells = record.Cells ?? [];
-        var builder = new StringBuilder();
+        // A row that did not split cleanly into the header's columns may hold the user id in any cell.
+        if (record.Error is not null || _foreignUserId || record.Cells is not { } cells || cells.Count != _header.Length)
+        {
+            return null;
+        }
+
+        var builder = _render.Clear();
         for (var c = 0; c < cells.Count; c++)
         {
             if (c > 0)
@@ -124,13 +124,20 @@ internal sealed class CsvRecordSource : IRecordSource
                 builder.Append(',');
             }
 
-            // The user id is never written in clear, not even to the quarantine.
-            var cell = c == _userIdColumn && hashedUserId is not null ? hashedUserId : cells[c];
+            var cell = cells[c];
+            if (_userIdColumn[c])
+            {
+                var trimmed = cell.Trim();
+                cell = trimmed.Length == 0 ? string.Empty : hashUserId(trimmed);
+            }
+
             AppendCell(builder, cell);
         }
 
         return builder.ToString();
     }
+
+    public ReadOnlyMemory<byte> RawBytes(RawRecord record) => record.Bytes;
 
     public void Dispose() => _scanner.Dispose();
 
@@ -148,206 +155,261 @@ internal sealed class CsvRecordSource : IRecordSource
     }
 }
 
-/// <summary>Splits RFC 4180 text into rows of cells and tracks physical line numbers.</summary>
+/// <summary>
+/// Splits RFC 4180 text into records of cells with their first physical line. Contract v2: a record spans lines only
+/// inside quotes; a record over 1 MiB, a quote never closed, or a multi-line record that is malformed in any other way (a
+/// stray quote, text after a closing quote, a NUL byte or invalid UTF-8 in a later line) breaks at its FIRST line, and
+/// reading resumes at the next physical line. The lines read ahead to find that out (at most 1 MiB) are kept and read
+/// again, so memory stays bounded whatever the file and no later record is swallowed.
+/// </summary>
 internal sealed class CsvScanner : IDisposable
 {
-    private readonly StreamReader _reader;
-    private readonly char[] _buffer = new char[1 << 16];
+    private readonly PhysicalLineReader _reader;
+    private readonly PhysicalLine _current = new();
+    private readonly LinkedList<PhysicalLine> _pushedBack = new();
+    private readonly List<PhysicalLine> _ahead = [];
     private readonly StringBuilder _cell = new();
-    private int _pos;
-    private int _len;
-    private long _line = 1;
-    private bool _previousWasCr;
+    private readonly StringBuilder _text = new();
+    private byte[] _joined = new byte[1024];
 
     public CsvScanner(Stream stream)
     {
-        _reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _reader = new PhysicalLineReader(stream);
     }
 
-    /// <summary>Reads one row into <paramref name="cells"/>; false at the end of the input.</summary>
-    public bool ReadRow(List<string> cells, out long startLine, out string? error)
+    /// <summary>The first physical line of the last record read.</summary>
+    public long Line { get; private set; }
+
+    /// <summary>Why the last record is broken (never quoting its text), or null.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>The last record's bytes as delivered (valid until the next read): for a broken record, its first line only.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; private set; }
+
+    /// <summary>Reads one record into <paramref name="cells"/>, skipping empty lines; false at the end of the input.</summary>
+    public bool ReadRecord(List<string> cells)
     {
         cells.Clear();
-        error = null;
-        startLine = _line;
-        if (!EnsureData())
+        Error = null;
+        PhysicalLine? first;
+        do
         {
-            return false;
+            first = NextLine();
+            if (first is null)
+            {
+                return false;
+            }
         }
+        while (first.Length == 0 && !first.Oversize);
 
-        while (true)
+        Line = first.Number;
+        Bytes = first.Memory;
+        if (first.Defect() is { } defect)
         {
-            // At the start of a cell.
-            if (!EnsureData())
-            {
-                cells.Add(string.Empty);
-                return true;
-            }
-
-            if (_buffer[_pos] == '"')
-            {
-                _pos++;
-                if (!ReadQuoted(out var quoted))
-                {
-                    cells.Add(quoted);
-                    error = $"a quoted field opened on line {startLine} is never closed";
-                    return true;
-                }
-
-                // After the closing quote: a delimiter, a line end or the end of input; anything else is malformed.
-                var trailing = ReadUnquoted();
-                if (trailing.Length > 0)
-                {
-                    error ??= $"unexpected text after a closing quote: {Shorten(trailing)}";
-                    quoted += trailing;
-                }
-
-                cells.Add(quoted);
-            }
-            else
-            {
-                var cell = ReadUnquoted();
-                if (cell.Contains('"', StringComparison.Ordinal))
-                {
-                    error ??= $"a quote inside an unquoted field: {Shorten(cell)}";
-                }
-
-                cells.Add(cell);
-            }
-
-            if (!EnsureData())
-            {
-                return true;
-            }
-
-            var c = _buffer[_pos];
-            if (c == ',')
-            {
-                _pos++;
-                continue;
-            }
-
-            ConsumeLineEnd();
+            Error = defect;
             return true;
         }
+
+        var quotes = first.Span.Count((byte)'"');
+        if ((quotes & 1) == 0)
+        {
+            Error = Split(Encoding.UTF8.GetString(first.Span), cells);
+            return true;
+        }
+
+        // An odd number of quotes: the record goes on inside a quoted field. Read ahead, bounded by the record limit.
+        var firstLine = first.Copy();
+        _ahead.Clear();
+        long total = first.Length + first.Terminator;
+        string? broken = null;
+        while (true)
+        {
+            var next = NextLine();
+            if (next is null)
+            {
+                broken = $"a quoted field opened on line {firstLine.Number} is never closed";
+                break;
+            }
+
+            var copy = next.Copy();
+            _ahead.Add(copy);
+            total += copy.Length + copy.Terminator;
+            if (copy.Oversize || total > PhysicalLineReader.MaxRecordBytes)
+            {
+                broken = $"the record starting on line {firstLine.Number} is over 1 MiB (the record limit), or a quoted field opened there is never closed";
+                break;
+            }
+
+            if (copy.Defect() is not null)
+            {
+                broken = $"a quoted field opened on line {firstLine.Number} runs into line {copy.Number}, which is broken";
+                break;
+            }
+
+            quotes += copy.Span.Count((byte)'"');
+            if ((quotes & 1) == 0)
+            {
+                break;
+            }
+        }
+
+        if (broken is null)
+        {
+            var text = _text.Clear().Append(Encoding.UTF8.GetString(firstLine.Span)).Append(Terminator(firstLine));
+            for (var i = 0; i < _ahead.Count; i++)
+            {
+                text.Append(Encoding.UTF8.GetString(_ahead[i].Span));
+                if (i < _ahead.Count - 1)
+                {
+                    text.Append(Terminator(_ahead[i]));
+                }
+            }
+
+            broken = Split(text.ToString(), cells);
+            if (broken is null)
+            {
+                Bytes = Join(firstLine, _ahead);
+                return true;
+            }
+
+            cells.Clear();
+        }
+
+        // Break at the first line and read the lines after it again as records of their own.
+        for (var i = _ahead.Count - 1; i >= 0; i--)
+        {
+            _pushedBack.AddFirst(_ahead[i]);
+        }
+
+        _ahead.Clear();
+        Error = broken;
+        Bytes = firstLine.Memory;
+        Split(Encoding.UTF8.GetString(firstLine.Span), cells);
+        return true;
     }
 
     public void Dispose() => _reader.Dispose();
 
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    private static string Terminator(PhysicalLine line) => line.Terminator == 2 ? "\r\n" : "\n";
 
-    private bool EnsureData()
+    private PhysicalLine? NextLine()
     {
-        if (_pos < _len)
+        if (_pushedBack.First is { } node)
         {
-            return true;
+            _pushedBack.RemoveFirst();
+            return node.Value;
         }
 
-        try
-        {
-            _len = _reader.Read(_buffer, 0, _buffer.Length);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new UnreadableInputException($"the file is not UTF-8 text (near line {_line})", ex);
-        }
-
-        _pos = 0;
-        if (_len > 0 && _buffer.AsSpan(0, _len).Contains('\0'))
-        {
-            throw new UnreadableInputException($"the file holds binary data (a NUL byte near line {_line}), not CSV text");
-        }
-
-        return _len > 0;
+        return _reader.Next(_current) ? _current : null;
     }
 
-    private void ConsumeLineEnd()
+    private ReadOnlyMemory<byte> Join(PhysicalLine first, List<PhysicalLine> rest)
     {
-        if (_buffer[_pos] == '\r')
+        var length = first.Length + first.Terminator + rest.Sum(l => l.Length + l.Terminator);
+        if (_joined.Length < length)
         {
-            _pos++;
-            _line++;
-            if (EnsureData() && _buffer[_pos] == '\n')
+            _joined = new byte[Math.Max(length, _joined.Length * 2)];
+        }
+
+        var at = Write(first, _joined, 0, true);
+        for (var i = 0; i < rest.Count; i++)
+        {
+            at = Write(rest[i], _joined, at, i < rest.Count - 1);
+        }
+
+        return _joined.AsMemory(0, at);
+    }
+
+    private static int Write(PhysicalLine line, byte[] target, int at, bool withTerminator)
+    {
+        line.Span.CopyTo(target.AsSpan(at));
+        at += line.Length;
+        if (withTerminator && line.Terminator > 0)
+        {
+            if (line.Terminator == 2)
             {
-                _pos++;
+                target[at++] = (byte)'\r';
             }
+
+            target[at++] = (byte)'\n';
         }
-        else if (_buffer[_pos] == '\n')
-        {
-            _pos++;
-            _line++;
-        }
+
+        return at;
     }
 
-    private string ReadUnquoted()
+    /// <summary>Splits one record's text into cells; returns why it is malformed (never quoting it), or null.</summary>
+    private string? Split(string text, List<string> cells)
     {
-        _cell.Clear();
-        while (EnsureData())
+        cells.Clear();
+        string? error = null;
+        var i = 0;
+        var n = text.Length;
+        while (true)
         {
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var stop = span.IndexOfAny(",\r\n");
-            if (stop >= 0)
+            if (i < n && text[i] == '"')
             {
-                if (_cell.Length == 0)
+                _cell.Clear();
+                i++;
+                var closed = false;
+                while (i <= n)
                 {
-                    var text = new string(span[..stop]);
-                    _pos += stop;
-                    return text;
+                    var quote = text.IndexOf('"', i);
+                    if (quote < 0)
+                    {
+                        _cell.Append(text, i, n - i);
+                        i = n;
+                        break;
+                    }
+
+                    _cell.Append(text, i, quote - i);
+                    if (quote + 1 < n && text[quote + 1] == '"')
+                    {
+                        _cell.Append('"');
+                        i = quote + 2;
+                        continue;
+                    }
+
+                    i = quote + 1;
+                    closed = true;
+                    break;
                 }
 
-                _cell.Append(span[..stop]);
-                _pos += stop;
-                return _cell.ToString();
-            }
-
-            _cell.Append(span);
-            _pos = _len;
-        }
-
-        return _cell.ToString();
-    }
-
-    private bool ReadQuoted(out string value)
-    {
-        _cell.Clear();
-        while (EnsureData())
-        {
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var quote = span.IndexOf('"');
-            var chunk = quote >= 0 ? span[..quote] : span;
-            foreach (var ch in chunk)
-            {
-                // A CR LF pair is one line break, also when a buffer refill splits it.
-                if (ch == '\r' || (ch == '\n' && !_previousWasCr))
+                if (!closed)
                 {
-                    _line++;
+                    error ??= "a quoted field is never closed";
                 }
 
-                _previousWasCr = ch == '\r';
-            }
+                var end = text.IndexOf(',', i);
+                var stop = end < 0 ? n : end;
+                if (stop > i)
+                {
+                    error ??= "unexpected text after a closing quote";
+                    _cell.Append(text, i, stop - i);
+                }
 
-            _cell.Append(chunk);
-            if (quote < 0)
+                cells.Add(_cell.ToString());
+                i = stop;
+            }
+            else
             {
-                _pos = _len;
-                continue;
+                var end = text.IndexOf(',', i);
+                var stop = end < 0 ? n : end;
+                var cell = text.Substring(i, stop - i);
+                if (cell.Contains('"', StringComparison.Ordinal))
+                {
+                    error ??= "a quote inside an unquoted field";
+                }
+
+                cells.Add(cell);
+                i = stop;
             }
 
-            _pos += quote + 1;
-            _previousWasCr = false;
-            if (EnsureData() && _buffer[_pos] == '"')
+            if (i >= n)
             {
-                _cell.Append('"');
-                _pos++;
-                continue;
+                return error;
             }
 
-            value = _cell.ToString();
-            return true;
+            i++; // the comma
         }
-
-        value = _cell.ToString();
-        return false;
     }
-
 }

@@ -19,24 +19,46 @@ public sealed class RawRecord
     /// <summary>Values per contract field (index as in <see cref="KindSchema.Fields"/>): null, string, or a typed value.</summary>
     public object?[] Values { get; }
 
-    /// <summary>Set when the record could not even be split into fields (bad JSON, wrong column count...).</summary>
+    /// <summary>
+    /// Set when the record could not even be split into fields (bad JSON, wrong column count, NUL byte, invalid UTF-8, over
+    /// 1 MiB...). Never quotes the record's text: it may hold a user id anywhere.
+    /// </summary>
     public string? Error { get; internal set; }
+
+    /// <summary>
+    /// The record carries a field named <c>user_id</c> although its kind has none (a decisions file sent as labels): its
+    /// raw text is then never kept readable and no reason quotes its values.
+    /// </summary>
+    internal bool ForeignUserId { get; set; }
 
     /// <summary>CSV: all cells of the row, for the quarantine's raw text.</summary>
     internal IReadOnlyList<string>? Cells { get; set; }
 
-    /// <summary>NDJSON: the line as delivered, for the quarantine's raw text.</summary>
-    internal string? Text { get; set; }
+    /// <summary>NDJSON: the parsed line (disposed when the reader moves on), for the quarantine's raw text.</summary>
+    internal System.Text.Json.JsonDocument? Json { get; set; }
+
+    /// <summary>The record's bytes as delivered (CSV/NDJSON text; valid until the reader moves on), for the quarantine.</summary>
+    internal ReadOnlyMemory<byte> Bytes { get; set; }
 
     internal void Reset(long line)
     {
         Line = line;
         Error = null;
+        ForeignUserId = false;
         Cells = null;
-        Text = null;
+        Json?.Dispose();
+        Json = null;
+        Bytes = default;
         Array.Clear(Values);
     }
 }
+
+/// <summary>
+/// A JSON value whose type the field cannot take (an array, object or boolean where a string belongs...): the validator
+/// refuses it with a reason naming the field and the JSON type, never its text.
+/// </summary>
+/// <param name="JsonType">The JSON type as a reason says it: <c>array</c>, <c>object</c>, <c>boolean</c>, <c>number</c>, <c>string</c>.</param>
+internal sealed record JsonShape(string JsonType);
 
 /// <summary>A readable delivery: its kind and its records.</summary>
 internal interface IRecordSource : IDisposable
@@ -46,6 +68,12 @@ internal interface IRecordSource : IDisposable
     /// <summary>The records in delivery order (one reused <see cref="RawRecord"/>). Throws <c>UnreadableInputException</c> on unreadable bytes.</summary>
     IEnumerable<RawRecord> Read(CancellationToken cancellationToken);
 
-    /// <summary>The raw text of a record for the quarantine, with the user id value replaced by <paramref name="hashedUserId"/>.</summary>
-    string RenderRaw(RawRecord record, string? clearUserId, string? hashedUserId);
+    /// <summary>
+    /// The readable raw text of a record for the quarantine with every user id value replaced by <paramref name="hashUserId"/>
+    /// of it, or null when a user id cannot be located with certainty (the quarantine then keeps the bytes only encrypted).
+    /// </summary>
+    string? RenderLocatable(RawRecord record, Func<string, string> hashUserId);
+
+    /// <summary>The record's bytes as delivered (a Parquet/rows record: the UTF-8 JSON of its fields), for encryption or hashing.</summary>
+    ReadOnlyMemory<byte> RawBytes(RawRecord record);
 }

@@ -61,6 +61,7 @@ internal sealed class ValueRecordSource : IRecordSource
     public IEnumerable<RawRecord> Read(CancellationToken cancellationToken)
     {
         var record = new RawRecord(Schema);
+        var hasUserIdField = Schema.IndexOf("user_id") >= 0;
         long line = 0;
         foreach (var row in _rows)
         {
@@ -78,13 +79,43 @@ internal sealed class ValueRecordSource : IRecordSource
                 {
                     record.Values[index] = value;
                 }
+                else if (!hasUserIdField && string.Equals(name, "user_id", StringComparison.OrdinalIgnoreCase))
+                {
+                    record.ForeignUserId = true;
+                }
             }
 
             yield return record;
         }
     }
 
-    public string RenderRaw(RawRecord record, string? clearUserId, string? hashedUserId)
+    public string? RenderLocatable(RawRecord record, Func<string, string> hashUserId)
+    {
+        var userIdIndex = Schema.IndexOf("user_id");
+        string? hashed = null;
+        if (userIdIndex >= 0)
+        {
+            var clear = record.Values[userIdIndex] switch
+            {
+                string text => text.Trim(),
+                IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (string.IsNullOrEmpty(clear))
+            {
+                return null;
+            }
+
+            hashed = hashUserId(clear);
+        }
+
+        return Render(record, hashed);
+    }
+
+    public ReadOnlyMemory<byte> RawBytes(RawRecord record) => System.Text.Encoding.UTF8.GetBytes(Render(record, null));
+
+    /// <summary>The record's contract fields as JSON; the user id replaced by <paramref name="hashedUserId"/> when given.</summary>
+    private string Render(RawRecord record, string? hashedUserId)
     {
         var raw = new Dictionary<string, object?>(StringComparer.Ordinal);
         for (var i = 0; i < Schema.Fields.Count; i++)
@@ -96,7 +127,9 @@ internal sealed class ValueRecordSource : IRecordSource
                 DateTime dt => dt.ToString("O", CultureInfo.InvariantCulture),
                 string text => text,
                 IEnumerable<string> list => list.ToArray(),
-                var other => other,
+                System.Collections.IEnumerable list => list.Cast<object?>().Select(o => System.Convert.ToString(o, CultureInfo.InvariantCulture)).ToArray(),
+                IFormattable or bool or null => record.Values[i],
+                var other => other.ToString(),
             };
         }
 

@@ -8,8 +8,11 @@ using RiskOps.Etl.Sources;
 namespace RiskOps.Etl.Validation;
 
 /// <summary>
-/// Checks a raw record against its kind's contract (§1) and converts it to typed lake values. Never throws on bad data:
-/// every broken rule becomes a reason that names the field, e.g. <c>confidence: 1.7 is outside 0..1</c>.
+/// Checks a raw record against its kind's contract (§1, with the v2 bounds and shapes) and converts it to typed lake values.
+/// Never throws on bad data: every broken rule becomes a reason that names the field, e.g.
+/// <c>confidence: the value is outside 0..1</c>. A reason quotes a value only where no user id can be: in a record of a
+/// kind without a <c>user_id</c> field that carries no <c>user_id</c> either (contract v2: a reason never quotes a value
+/// from a user-id position, and in a shifted or swapped row any position can be one).
 /// </summary>
 internal sealed partial class RecordValidator : IDisposable
 {
@@ -24,6 +27,7 @@ internal sealed partial class RecordValidator : IDisposable
     private readonly IncrementalHash _hmac;
     private readonly Dictionary<string, string> _userIdHashes = new(StringComparer.Ordinal);
     private byte[] _bytes = new byte[1024];
+    private bool _quote;
 
     public RecordValidator(KindSchema schema, UserIdHasher hasher)
     {
@@ -44,6 +48,12 @@ internal sealed partial class RecordValidator : IDisposable
     public int UserIdIndex => _userIdIndex;
 
     /// <summary>
+    /// True when the last refused record had a value that does not fit its field (wrong type or shape, not an allowed value,
+    /// unparsable, out of range): what a shifted or swapped row looks like, so its user id cannot be located with certainty.
+    /// </summary>
+    public bool LastMisfit { get; private set; }
+
+    /// <summary>
     /// Validates <paramref name="record"/> into <paramref name="output"/> (the first <c>Fields.Count</c> slots, plus
     /// <c>annotation_flagged</c> for labels). Returns false and fills <paramref name="errors"/> when the record is refused.
     /// </summary>
@@ -51,6 +61,8 @@ internal sealed partial class RecordValidator : IDisposable
     {
         errors.Clear();
         flagged = false;
+        LastMisfit = false;
+        _quote = _userIdIndex < 0 && !record.ForeignUserId && record.Error is null;
         var fields = _schema.Fields;
         for (var i = 0; i < fields.Count; i++)
         {
@@ -89,6 +101,12 @@ internal sealed partial class RecordValidator : IDisposable
         var text = _canonical.Clear().Append(_schema.Kind.LakeName());
         for (var i = 0; i < _schema.Fields.Count; i++)
         {
+            // A v2 field left out keeps the record's pre-v2 hash, so a re-delivery of an old record still lands once.
+            if (output[i] is null && _schema.Fields[i].AddedInV2)
+            {
+                continue;
+            }
+
             text.Append('\u001f');
             switch (output[i])
             {
@@ -176,7 +194,13 @@ internal sealed partial class RecordValidator : IDisposable
                 CheckRange(v, "threshold", 0, 1, errors);
                 if (v[_schema.IndexOf("priority")] is int priority && priority is < 0 or > 100)
                 {
-                    errors.Add($"priority: {priority} is outside 0..100");
+                    LastMisfit = true;
+                    errors.Add($"priority: {Show(priority)} is outside 0..100");
+                }
+
+                if (Get(v, "experiment") is not null && Get(v, "variant") is null)
+                {
+                    errors.Add("variant: required when experiment is set (the baseline arm is named control)");
                 }
 
                 break;
@@ -201,7 +225,8 @@ internal sealed partial class RecordValidator : IDisposable
 
                 if (v[_schema.IndexOf("sample_weight")] is double weight && weight <= 0)
                 {
-                    errors.Add($"sample_weight: {Format(weight)} must be greater than 0");
+                    LastMisfit = true;
+                    errors.Add($"sample_weight: {Show(weight)} must be greater than 0");
                 }
 
                 break;
@@ -214,27 +239,105 @@ internal sealed partial class RecordValidator : IDisposable
     {
         if (v[_schema.IndexOf(name)] is double value && (value < min || value > max))
         {
-            errors.Add($"{name}: {Format(value)} is outside {Format(min)}..{Format(max)}");
+            LastMisfit = true;
+            errors.Add($"{name}: {Show(value)} is outside {Format(min)}..{Format(max)}");
         }
     }
 
     private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Show(object value)
+    /// <summary>The value quoted for a reason where that is safe (see the class remarks), else "the value".</summary>
+    private string Show(object value)
     {
+        if (!_quote)
+        {
+            return "the value";
+        }
+
         var text = value switch
         {
             string s => s,
+            double d => Format(d),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? string.Empty,
         };
         return text.Length > 60 ? "'" + text[..60] + "…'" : "'" + text + "'";
     }
 
-    private static object? Convert(FieldSpec field, object? value, List<string> errors)
+    /// <summary>Contract v2 counts lengths in Unicode code points (a surrogate pair is one).</summary>
+    internal static int CodePoints(string text)
     {
+        var count = text.Length;
+        for (var i = 0; i < text.Length - 1; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && char.IsLowSurrogate(text[i + 1]))
+            {
+                count--;
+                i++;
+            }
+        }
+
+        return count;
+    }
+
+    private static string TypeName(FieldType type) => type switch
+    {
+        FieldType.String or FieldType.Enum => "string",
+        FieldType.Timestamp => "timestamp",
+        FieldType.Double or FieldType.Int => "number",
+        FieldType.Bool => "boolean",
+        FieldType.StringList => "list of strings",
+        _ => "value",
+    };
+
+    private bool WithinLength(FieldSpec field, string text, List<string> errors)
+    {
+        if (text.Length <= field.MaxLength)
+        {
+            return true;
+        }
+
+        var length = CodePoints(text);
+        if (length <= field.MaxLength)
+        {
+            return true;
+        }
+
+        errors.Add(string.Create(CultureInfo.InvariantCulture, $"{field.Name}: {length:N0} code points, more than the {field.MaxLength:N0} allowed"));
+        return false;
+    }
+
+    private object? Convert(FieldSpec field, object? value, List<string> errors)
+    {
+        if (value is JsonShape shape)
+        {
+            LastMisfit = true;
+            errors.Add($"{field.Name}: a JSON {shape.JsonType} is not a valid {TypeName(field.Type)}");
+            return null;
+        }
+
+        if (field.Type is FieldType.String or FieldType.Enum && value is not null and not string)
+        {
+            // Typed sources (Parquet, rows): a number is its invariant text; a boolean, list or other object is a break.
+            if (value is IFormattable formattable)
+            {
+                value = formattable.ToString(null, CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                LastMisfit = true;
+                errors.Add($"{field.Name}: a {(value is bool ? "boolean" : value is System.Collections.IEnumerable ? "list" : "structured value")} is not a valid string");
+                return null;
+            }
+        }
+
         if (value is string s)
         {
+            if (field.Type is FieldType.String or FieldType.Enum && !WithinLength(field, s, errors))
+            {
+                return null;
+            }
+
             s = s.Trim();
             value = s.Length == 0 ? null : s;
         }
@@ -252,16 +355,17 @@ internal sealed partial class RecordValidator : IDisposable
         switch (field.Type)
         {
             case FieldType.String:
-                var text = value as string ?? (value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.ToString() ?? string.Empty);
+                var text = (string)value;
                 if (field.Name == "case_type" && !IsUpperSnake(text))
                 {
+                    LastMisfit = true;
                     errors.Add($"case_type: {Show(text)} is not UPPER_SNAKE (e.g. {string.Join(", ", KindSchemas.KnownCaseTypes)})");
                     return null;
                 }
 
                 return text;
             case FieldType.Enum:
-                var raw = value as string ?? value.ToString() ?? string.Empty;
+                var raw = (string)value;
                 foreach (var allowed in field.Values!)
                 {
                     if (string.Equals(allowed, raw, StringComparison.OrdinalIgnoreCase))
@@ -270,10 +374,13 @@ internal sealed partial class RecordValidator : IDisposable
                     }
                 }
 
+                LastMisfit = true;
                 errors.Add($"{field.Name}: {Show(raw)} is not one of {string.Join(", ", field.Values!)}");
                 return null;
             case FieldType.Timestamp:
-                return ConvertTimestamp(field, value, errors);
+                var instant = ConvertTimestamp(field, value, errors);
+                LastMisfit |= instant is null;
+                return instant;
             case FieldType.Double:
                 double number;
                 switch (value)
@@ -294,12 +401,14 @@ internal sealed partial class RecordValidator : IDisposable
                         number = parsed;
                         break;
                     default:
+                        LastMisfit = true;
                         errors.Add($"{field.Name}: {Show(value)} is not a number");
                         return null;
                 }
 
                 if (!double.IsFinite(number))
                 {
+                    LastMisfit = true;
                     errors.Add($"{field.Name}: {Show(value)} is not a finite number");
                     return null;
                 }
@@ -328,6 +437,7 @@ internal sealed partial class RecordValidator : IDisposable
                         return (int)m;
                 }
 
+                LastMisfit = true;
                 errors.Add($"{field.Name}: {Show(value)} is not an integer");
                 return null;
             case FieldType.Bool:
@@ -351,26 +461,54 @@ internal sealed partial class RecordValidator : IDisposable
                         return n == 1;
                 }
 
+                LastMisfit = true;
                 errors.Add($"{field.Name}: {Show(value)} is not a boolean (true or false)");
                 return null;
             case FieldType.StringList:
-                if (value is string joined)
-                {
-                    return SplitList(joined);
-                }
-
-                IEnumerable<string> items = value switch
-                {
-                    string str => str.Split('|'),
-                    IEnumerable<string> list => list,
-                    System.Collections.IEnumerable any => any.Cast<object?>().Select(o => o?.ToString() ?? string.Empty),
-                    _ => [value.ToString() ?? string.Empty],
-                };
-                var cleaned = items.Select(i => i.Trim()).Where(i => i.Length > 0).ToArray();
-                return cleaned.Length == 0 ? null : cleaned;
+                var listed = value is string joined ? SplitList(joined) : ToList(value);
+                return listed is null || WithinListBounds(field, listed, errors) ? listed : null;
             default:
                 throw new InvalidOperationException($"unknown field type {field.Type}");
         }
+    }
+
+    private static bool WithinListBounds(FieldSpec field, string[] items, List<string> errors)
+    {
+        var ok = true;
+        if (items.Length > KindSchemas.MaxListItems)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{field.Name}: {items.Length} items, more than the {KindSchemas.MaxListItems} allowed"));
+            ok = false;
+        }
+
+        foreach (var item in items)
+        {
+            if (item.Length > field.MaxLength && CodePoints(item) > field.MaxLength)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{field.Name}: an item is over {field.MaxLength} code points"));
+                return false;
+            }
+
+            if (item.Contains(',', StringComparison.Ordinal))
+            {
+                errors.Add($"{field.Name}: an item contains ','");
+                return false;
+            }
+        }
+
+        return ok;
+    }
+
+    private static string[]? ToList(object value)
+    {
+        IEnumerable<string> items = value switch
+        {
+            IEnumerable<string> list => list,
+            System.Collections.IEnumerable any => any.Cast<object?>().Select(o => System.Convert.ToString(o, CultureInfo.InvariantCulture) ?? string.Empty),
+            _ => [System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty],
+        };
+        var cleaned = items.Select(i => i.Trim()).Where(i => i.Length > 0).ToArray();
+        return cleaned.Length == 0 ? null : cleaned;
     }
 
     /// <summary><c>a|b</c> → items trimmed, empty items dropped; null when none is left (as the LINQ path for other inputs).</summary>
@@ -490,7 +628,7 @@ internal sealed partial class RecordValidator : IDisposable
         return true;
     }
 
-    private static object? ConvertTimestamp(FieldSpec field, object value, List<string> errors)
+    private object? ConvertTimestamp(FieldSpec field, object value, List<string> errors)
     {
         if (value is string fast && TryParseIsoFast(fast, out var fastTicks))
         {
