@@ -30,8 +30,7 @@ public sealed class JobsTests : IDisposable
         Assert.Equal(1, result.Failed);
         Assert.Equal(3, _lake.Count("decisions"));
         Assert.Equal(1, _lake.Count("qa_audits"));
-        Assert.True(File.Exists(Path.Combine(landing, "processed", "decisions_2026-11-02.csv")));
-        Assert.True(File.Exists(Path.Combine(landing, "processed", "export.ndjson")));
+        Assert.False(Directory.Exists(Path.Combine(landing, "processed")));
         Assert.True(File.Exists(Path.Combine(landing, "failed", "garbage.csv")));
         Assert.Contains("cannot tell the record kind", File.ReadAllText(Path.Combine(landing, "failed", "garbage.csv.reason.txt")), StringComparison.Ordinal);
         Assert.Equal(["upload.csv.part"], Directory.GetFiles(landing).Select(Path.GetFileName));

@@ -285,8 +285,11 @@ internal sealed class NdjsonRecordSource : IRecordSource
                         case JsonValueKind.Number:
                             items[i++] = item.GetRawText();
                             break;
+                        case JsonValueKind.Null:
+                            items[i++] = string.Empty; // dropped like an empty item
+                            break;
                         default:
-                            return new JsonShape("array holding a " + JsonTypeName(item.ValueKind));
+                            return new JsonShape("array of " + JsonTypeName(item.ValueKind) + "s");
                     }
                 }
 

@@ -261,6 +261,11 @@ internal sealed partial class RecordValidator : IDisposable
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? string.Empty,
         };
+        if (value is double or int)
+        {
+            return text;
+        }
+
         return text.Length > 60 ? "'" + text[..60] + "…'" : "'" + text + "'";
     }
 
