@@ -61,6 +61,29 @@ public sealed class DecisionExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task CompactionJob_PartitionWrittenBeforeV2_CompactsWithNullExperimentAndVariant()
+    {
+        await _lake.Pipeline().IngestFileAsync(_lake.Write("decisions.csv", Samples.Decisions), null, CancellationToken.None);
+        foreach (var file in Directory.GetFiles(Path.Combine(_lake.Lake, "decisions"), "*.parquet", SearchOption.AllDirectories))
+        {
+            // Make the file look like one written before v2: without the two columns.
+            var old = file + ".old";
+            TestLake.Query($"copy (select * exclude (experiment, variant) from read_parquet('{file}')) to '{old}' (format parquet)");
+            File.Move(old, file, overwrite: true);
+        }
+
+        var job = new Jobs.CompactionJob(
+            Microsoft.Extensions.Options.Options.Create(new LakeOptions { Root = _lake.Lake }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.CompactionJob>.Instance);
+
+        var results = await job.RunAllAsync(RecordKind.Decisions, CancellationToken.None);
+
+        Assert.NotEmpty(results);
+        var rows = TestLake.Query($"select count(*), count(experiment), count(variant) from {_lake.Glob("decisions")}")[0];
+        Assert.Equal([3L, 0L, 0L], rows.Select(v => (long)v!));
+    }
+
+    [Fact]
     public void DecisionsColumns_IncludeExperimentAndVariantAfterRegion() =>
         Assert.Equal(
             ["signals", "region", "experiment", "variant", "ingested_at"],

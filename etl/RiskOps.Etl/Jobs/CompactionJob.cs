@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DuckDB.NET.Data;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -108,10 +109,10 @@ public sealed class CompactionJob
         var staged = Path.Combine(staging, name);
         using (StagingLock.Acquire(staging))
         {
-            var columns = string.Join(", ", LakeLayout.ColumnNames(kind).Select(c => '"' + c + '"'));
             var order = string.Join(", ", schema.Key.Append(schema.PartitionField).Append("ingested_at").Select(c => '"' + c + '"'));
             var files = "[" + string.Join(", ", inputs.Select(DuckDb.Literal)) + "]";
             using var connection = DuckDb.Open();
+            var columns = SelectList(connection, kind, files);
             using (var command = connection.CreateCommand())
             {
                 // One row per record_hash (a crash between swap-in and delete could leave a row twice); the first ingestion wins.
@@ -151,4 +152,37 @@ public sealed class CompactionJob
             return Task.FromResult<CompactionResult?>(new CompactionResult(kind, dt, inputs.Count, rows, target));
         }
     }
+    /// <summary>
+    /// The kind's columns in lake order; one that none of the files has (a v2 column such as decisions' <c>experiment</c>
+    /// in a partition written before v2) is selected as a typed NULL, so old partitions still compact.
+    /// </summary>
+    private static string SelectList(DuckDBConnection connection, RecordKind kind, string files)
+    {
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var describe = connection.CreateCommand())
+        {
+            describe.CommandText = $"describe select * from read_parquet({files}, hive_partitioning = false, union_by_name = true)";
+            using var reader = describe.ExecuteReader();
+            while (reader.Read())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        return string.Join(", ", LakeLayout.ColumnsOf(kind).Select(c => present.Contains(c.Name)
+            ? '"' + c.Name + '"'
+            : $"null::{DuckType(c.Type)} as \"{c.Name}\""));
+    }
+
+    private static string DuckType(ColumnType type) => type switch
+    {
+        ColumnType.String => "varchar",
+        ColumnType.Timestamp => "timestamptz",
+        ColumnType.Double => "double",
+        ColumnType.Int32 => "integer",
+        ColumnType.Int64 => "bigint",
+        ColumnType.Bool => "boolean",
+        ColumnType.StringList => "varchar[]",
+        _ => throw new InvalidOperationException($"no DuckDB type for {type}"),
+    };
 }
