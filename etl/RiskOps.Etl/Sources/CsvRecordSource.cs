@@ -141,7 +141,8 @@ internal sealed class CsvRecordSource : IRecordSource
 
     public void Dispose() => _scanner.Dispose();
 
-    public override string ToString() => $"csv header at line {_headerLine}: {string.Join(',', _header)}";
+    // Column count only: read with an explicit kind, a file without a header row has a data row (a user id) here.
+    public override string ToString() => $"csv header at line {_headerLine} ({_header.Length} columns)";
 
     private static void AppendCell(StringBuilder builder, string cell)
     {
