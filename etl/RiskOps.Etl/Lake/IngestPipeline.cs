@@ -432,7 +432,6 @@ public sealed class IngestPipeline
             throw;
         }
 
-
         if (BeforePublishAsync is not null)
         {
             await BeforePublishAsync(cancellationToken);
