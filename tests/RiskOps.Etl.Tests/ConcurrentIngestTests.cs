@@ -41,6 +41,14 @@ public sealed class ConcurrentIngestTests : IDisposable
         Assert.Equal(Shared + 2L, results.Sum(r => r.Landed));
         Assert.Equal(Shared, results.Sum(r => r.Duplicates));
 
+        // The later batch's staged files were rewritten without the shared records: same column types, lists kept.
+        var types = Directory.GetFiles(Path.Combine(_lake.Lake, "decisions"), "*.parquet", SearchOption.AllDirectories)
+            .Select(f => string.Join(",", TestLake.Query($"select column_name || ':' || column_type from (describe select * from read_parquet('{f}'))").Select(r => r[0])))
+            .Distinct()
+            .ToList();
+        Assert.Single(types);
+        Assert.Equal(2L, TestLake.Query($"select count(*) from {_lake.Glob("decisions")} where case_id in ('A1', 'B1') and signals = []")[0][0]);
+
         // The manifests agree with the lake, and the two publishes got different versions.
         var versions = LakeVersionLog.Read(_lake.Lake);
         Assert.Equal([1L, 2L], versions.Select(v => v.Version));
