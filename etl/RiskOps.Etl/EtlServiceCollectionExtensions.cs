@@ -13,7 +13,8 @@ public static class EtlServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="LakeOptions"/> (section <c>Lake</c>) and <see cref="EtlOptions"/> (section <c>Etl</c>), registers
-    /// <see cref="IngestPipeline"/> (singleton), <see cref="LandingScanJob"/> and <see cref="CompactionJob"/>.
+    /// <see cref="IngestPipeline"/> (singleton), <see cref="LandingScanJob"/>, <see cref="CompactionJob"/> and the start-up
+    /// <see cref="LakeRecoveryService"/>.
     /// Recurring schedules are the jobs composition's business.
     /// </summary>
     public static IServiceCollection AddEtl(this IServiceCollection services, IConfiguration configuration)
@@ -30,6 +31,8 @@ public static class EtlServiceCollectionExtensions
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
         services.TryAddTransient<LandingScanJob>();
         services.TryAddTransient<CompactionJob>();
+        // At start: finish (or roll back) a publish a crash interrupted, and backfill lake versions of an older lake.
+        services.AddHostedService<LakeRecoveryService>();
         return services;
     }
 }

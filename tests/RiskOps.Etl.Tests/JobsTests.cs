@@ -90,6 +90,38 @@ public sealed class JobsTests : IDisposable
         Assert.Equal(1, _lake.Count("decisions"));
     }
 
+    [Fact]
+    public async Task CompactionJob_RunAllAsync_TruncatedFileIsSkippedNamedAndOtherPartitionsCompacted()
+    {
+        var pipeline = _lake.Pipeline();
+        await pipeline.IngestFileAsync(_lake.Write("decisions_a.csv", Samples.Decisions), null, CancellationToken.None);
+        await pipeline.IngestFileAsync(_lake.Write("decisions_b.csv",
+            Samples.DecisionsHeader + "\nT1,ATO,2026-11-02T01:00:00Z,m-1.4,block,0.97,0.9,auto,80,user-zed,vpn_ip,EU\n" +
+            "T2,ATO,2026-11-03T12:00:00Z,m-1.5,pass,0.55,0.9,manual,80,user-alice,,EU\n"), null, CancellationToken.None);
+        var broken = Directory.GetFiles(LakeLayout.PartitionDirectory(_lake.Lake, RecordKind.Decisions, new DateOnly(2026, 11, 2))).Order(StringComparer.Ordinal).First();
+        var bytes = File.ReadAllBytes(broken);
+        File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]);
+        var job = new CompactionJob(Options.Create(new LakeOptions { Root = _lake.Lake }), NullLogger<CompactionJob>.Instance);
+
+        var results = await job.RunAllAsync(null, CancellationToken.None);
+
+        var day2 = Assert.Single(results, r => r.Dt == new DateOnly(2026, 11, 2));
+        var skipped = Assert.Single(day2.Unreadable);
+        Assert.Equal(broken, skipped.Path);
+        Assert.False(string.IsNullOrWhiteSpace(skipped.Reason));
+        Assert.Equal(1, day2.InputFiles);
+        Assert.True(File.Exists(broken));
+        var day3 = Assert.Single(results, r => r.Dt == new DateOnly(2026, 11, 3));
+        Assert.Empty(day3.Unreadable);
+        Assert.Equal(2, day3.Rows);
+        Assert.Equal(2L, TestLake.Query($"select count(*) from read_parquet('{_lake.Lake}/decisions/dt=2026-11-03/*.parquet')")[0][0]);
+
+        // The next sweep still names the file but rewrites nothing again.
+        var again = Assert.Single(await job.RunAllAsync(null, CancellationToken.None));
+        Assert.Null(again.File);
+        Assert.Equal(broken, Assert.Single(again.Unreadable).Path);
+    }
+
     private List<string> Snapshot(string columns) =>
         TestLake.Query($"select {columns} from {_lake.Glob("decisions")} order by record_hash")
             .Select(r => string.Join('|', r.Select(v => v is System.Collections.IEnumerable e and not string ? string.Join(',', e.Cast<object>()) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))))

@@ -4,12 +4,15 @@ using RiskOps.Etl.Lake;
 namespace RiskOps.Etl.Tests;
 
 /// <summary>
-/// The test assembly's entry point: <c>dotnet RiskOps.Etl.Tests.dll ingest LAKE FILE [pause-after-publish]</c> lands one
+/// The test assembly's entry point: <c>dotnet RiskOps.Etl.Tests.dll ingest LAKE FILE [pause-after-publish[:N]]</c> lands one
 /// file, so the crash test can kill a real process mid-batch. With <c>pause-after-publish</c> it stops forever after the
 /// first file is renamed into place (the worst moment to die).
 /// </summary>
 public static class TestHost
 {
+    /// <summary>The hash key the host's pipeline uses.</summary>
+    public const string HashKey = "crash-test-key";
+
     public static async Task<int> Main(string[] args)
     {
         if (args.Length < 3 || args[0] != "ingest")
@@ -18,17 +21,25 @@ public static class TestHost
             return 2;
         }
 
-        if (args.Length > 3 && args[3] == "pause-after-publish")
+        if (args.Length > 3 && args[3].StartsWith("pause-after-publish", StringComparison.Ordinal))
         {
+            // pause-after-publish:N stops after the N-th file renamed into place (default: the first).
+            var pauseAt = args[3].Contains(':', StringComparison.Ordinal) ? int.Parse(args[3].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+            var published = 0;
             IngestPipeline.AfterFilePublished = path =>
             {
+                if (++published < pauseAt)
+                {
+                    return;
+                }
+
                 Console.WriteLine("PUBLISHED " + path);
                 Console.Out.Flush();
                 Thread.Sleep(Timeout.Infinite);
             };
         }
 
-        var pipeline = new IngestPipeline(new LakeOptions { Root = args[1], HashKey = "crash-test-key" }, new FixedTime(), NullLogger<IngestPipeline>.Instance);
+        var pipeline = new IngestPipeline(new LakeOptions { Root = args[1], HashKey = HashKey }, new FixedTime(), NullLogger<IngestPipeline>.Instance);
         var result = await pipeline.IngestFileAsync(args[2], null, CancellationToken.None);
         Console.WriteLine($"LANDED {result.Landed}");
         return 0;

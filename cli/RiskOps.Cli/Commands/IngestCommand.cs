@@ -38,8 +38,21 @@ internal static class IngestCommand
                 forced = parsed;
             }
 
+            var lakeRoot = parseResult.GetValue(lake)!;
+            switch (LakeLayout.Inspect(lakeRoot))
+            {
+                case LakeDirectoryState.NotALake:
+                    // A mistyped --lake must not scatter lake folders into some other directory (contract v2 §3).
+                    throw new CliUsageException(
+                        $"{Path.GetFullPath(lakeRoot)} is not a lake (it is not empty and has no _manifests/ or kind folders); give an existing lake or a new directory");
+                case LakeDirectoryState.Missing:
+                case LakeDirectoryState.Empty:
+                    Console.WriteLine($"creating a new lake at {Path.GetFullPath(lakeRoot)}");
+                    break;
+            }
+
             using var loggers = StderrWarnings();
-            var pipeline = IngestPipeline.Create(parseResult.GetValue(lake)!, Configuration(), loggers);
+            var pipeline = IngestPipeline.Create(lakeRoot, Configuration(), loggers);
             var exitCode = 0;
             foreach (var file in parseResult.GetValue(files) ?? [])
             {
@@ -105,13 +118,21 @@ internal static class IngestCommand
                 results = await job.RunAllAsync(only, ct);
             }
 
-            foreach (var r in results)
+            foreach (var r in results.Where(r => r.File is not null))
             {
                 Console.WriteLine($"{r.Kind.LakeName()} {LakeLayout.PartitionName(r.Dt)}: {r.InputFiles} files → 1 ({r.Rows} rows)");
             }
 
-            Console.WriteLine(results.Count == 0 ? "nothing to compact" : $"compacted {results.Count} partition(s)");
-            return 0;
+            var compacted = results.Count(r => r.File is not null);
+            Console.WriteLine(compacted == 0 ? "nothing to compact" : $"compacted {compacted} partition(s)");
+            var unreadable = results.SelectMany(r => r.Unreadable).ToList();
+            foreach (var u in unreadable)
+            {
+                await Console.Error.WriteLineAsync($"error: skipped unreadable file {u.Path}: {u.Reason}");
+            }
+
+            // The other partitions are compacted; exit 1 so a scheduled run shows that the lake needs a repair.
+            return unreadable.Count == 0 ? 0 : 1;
         });
         return command;
     }

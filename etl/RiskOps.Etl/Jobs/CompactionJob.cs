@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DuckDB.NET.Data;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Contract;
@@ -14,8 +15,17 @@ namespace RiskOps.Etl.Jobs;
 /// <param name="Dt">The partition date.</param>
 /// <param name="InputFiles">Files merged.</param>
 /// <param name="Rows">Rows in the compacted file.</param>
-/// <param name="File">The compacted file (absolute path).</param>
-public sealed record CompactionResult(RecordKind Kind, DateOnly Dt, int InputFiles, long Rows, string File);
+/// <param name="File">The compacted file (absolute path); null when nothing was rewritten (only unreadable files found).</param>
+public sealed record CompactionResult(RecordKind Kind, DateOnly Dt, int InputFiles, long Rows, string? File)
+{
+    /// <summary>Files of the partition that could not be read (truncated, corrupt): skipped and left in place.</summary>
+    public IReadOnlyList<UnreadableLakeFile> Unreadable { get; init; } = [];
+}
+
+/// <summary>A lake file that DuckDB cannot read.</summary>
+/// <param name="Path">The file (absolute path).</param>
+/// <param name="Reason">DuckDB's error, first line.</param>
+public sealed record UnreadableLakeFile(string Path, string Reason);
 
 /// <summary>
 /// Rewrites a partition's files into one file sorted by key and time, written by DuckDB (zstd, dictionary-encoded,
@@ -26,12 +36,22 @@ public sealed class CompactionJob
     private const string CompactedPrefix = "part-compacted-";
     private readonly LakeOptions _options;
     private readonly ILogger<CompactionJob> _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the job.</summary>
     public CompactionJob(IOptions<LakeOptions> options, ILogger<CompactionJob> logger)
+        : this(options, logger, TimeProvider.System)
     {
+    }
+
+    /// <summary>Creates the job with a clock (the publish time of a publish it completes after a crash).</summary>
+    [ActivatorUtilitiesConstructor]
+    public CompactionJob(IOptions<LakeOptions> options, ILogger<CompactionJob> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
+        _time = time;
     }
 
     /// <summary>
@@ -65,17 +85,29 @@ public sealed class CompactionJob
         }
     }
 
-    /// <summary>Compacts every partition (of <paramref name="kind"/>, or of all kinds) that <see cref="PartitionsToCompact"/> names.</summary>
+    /// <summary>
+    /// Compacts every partition (of <paramref name="kind"/>, or of all kinds) that <see cref="PartitionsToCompact"/> names.
+    /// A file that cannot be read is skipped and named in its partition's result (<see cref="CompactionResult.Unreadable"/>);
+    /// a partition that fails otherwise is logged and the sweep goes on with the next.
+    /// </summary>
     [DisableConcurrentExecution(timeoutInSeconds: 60 * 60)]
     public async Task<IReadOnlyList<CompactionResult>> RunAllAsync(RecordKind? kind, CancellationToken cancellationToken)
     {
+        await LakeRecovery.RecoverAsync(_options.Root, _time, _logger, cancellationToken);
         var results = new List<CompactionResult>();
-        foreach (var (k, dt) in PartitionsToCompact(_options.Root, kind))
+        foreach (var (k, dt) in PartitionsToCompact(_options.Root, kind).ToList())
         {
-            var result = await CompactAsync(k, dt, cancellationToken);
-            if (result is not null)
+            try
             {
-                results.Add(result);
+                var result = Compact(k, dt, cancellationToken);
+                if (result is not null)
+                {
+                    results.Add(result);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or DuckDBException)
+            {
+                _logger.LogError(ex, "Compacting {Kind} {Partition} failed; going on with the other partitions", k.LakeName(), LakeLayout.PartitionName(dt));
             }
         }
 
@@ -84,22 +116,81 @@ public sealed class CompactionJob
 
     /// <summary>Compacts one partition; null when there is nothing to do (no files, or one already compacted file).</summary>
     [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
-    public Task<CompactionResult?> RunAsync(RecordKind kind, DateOnly dt, CancellationToken cancellationToken) =>
-        CompactAsync(kind, dt, cancellationToken);
+    public async Task<CompactionResult?> RunAsync(RecordKind kind, DateOnly dt, CancellationToken cancellationToken)
+    {
+        await LakeRecovery.RecoverAsync(_options.Root, _time, _logger, cancellationToken);
+        return Compact(kind, dt, cancellationToken);
+    }
 
-    private Task<CompactionResult?> CompactAsync(RecordKind kind, DateOnly dt, CancellationToken cancellationToken)
+    private CompactionResult? Compact(RecordKind kind, DateOnly dt, CancellationToken cancellationToken)
     {
         var lake = Path.GetFullPath(_options.Root);
         var partition = LakeLayout.PartitionDirectory(lake, kind, dt);
         var inputs = Directory.Exists(partition)
             ? Directory.EnumerateFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList()
             : [];
-        if (inputs.Count == 0 || (inputs.Count == 1 && Path.GetFileName(inputs[0]).StartsWith(CompactedPrefix, StringComparison.Ordinal)))
+        var unreadable = new List<UnreadableLakeFile>();
+        var probed = false;
+        while (true)
         {
-            return Task.FromResult<CompactionResult?>(null);
+            var readable = inputs.Where(i => unreadable.All(u => u.Path != i)).ToList();
+            if (readable.Count == 0 || (readable.Count == 1 && Path.GetFileName(readable[0]).StartsWith(CompactedPrefix, StringComparison.Ordinal)))
+            {
+                return unreadable.Count == 0 ? null : new CompactionResult(kind, dt, 0, 0, null) { Unreadable = unreadable };
+            }
+
+            try
+            {
+                var result = CompactFiles(lake, kind, dt, partition, readable, cancellationToken);
+                return result is null ? null : result with { Unreadable = unreadable };
+            }
+            catch (DuckDBException) when (!probed)
+            {
+                // Find the file(s) DuckDB cannot read, skip them, and compact the rest.
+                probed = true;
+                unreadable.AddRange(Probe(readable));
+                if (unreadable.Count == 0)
+                {
+                    throw;
+                }
+
+                foreach (var file in unreadable)
+                {
+                    _logger.LogError("Compaction skips {File}: it cannot be read ({Reason}); it stays in place for an operator to restore or remove", file.Path, file.Reason);
+                }
+            }
+        }
+    }
+
+    private static List<UnreadableLakeFile> Probe(IEnumerable<string> files)
+    {
+        var unreadable = new List<UnreadableLakeFile>();
+        using var connection = DuckDb.Open();
+        foreach (var file in files)
+        {
+            try
+            {
+                using var command = connection.CreateCommand();
+                // Every column decoded (a hash of each), so a damaged page fails here and not only a damaged footer.
+                command.CommandText = $"select max(hash(columns(*))) from read_parquet({DuckDb.Literal(file)}, hive_partitioning = false)";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                }
+            }
+            catch (DuckDBException ex)
+            {
+                unreadable.Add(new UnreadableLakeFile(file, ex.Message.Split('\n')[0]));
+            }
         }
 
+        return unreadable;
+    }
+
+    private CompactionResult? CompactFiles(string lake, RecordKind kind, DateOnly dt, string partition, List<string> inputs, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
+        var stamps = inputs.Select(i => (i, new FileInfo(i).Length, File.GetLastWriteTimeUtc(i))).ToList();
         var schema = KindSchemas.For(kind);
         var name = CompactedPrefix + Convert.ToHexStringLower(
             SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', inputs.Select(Path.GetFileName)))))[..16] + ".parquet";
@@ -138,18 +229,31 @@ public sealed class CompactionJob
                 stream.Flush(flushToDisk: true);
             }
 
-            // Swap in: the new file appears whole (rename), then the old ones go. Between the two steps a reader can
-            // see both (rows twice); views that pick the latest per key are unaffected, plain counts are for that instant.
             var target = Path.Combine(partition, name);
-            File.Move(staged, target, overwrite: true);
-            foreach (var input in inputs.Where(i => !string.Equals(i, target, StringComparison.Ordinal)))
+            using (LakeLock.Acquire(lake, cancellationToken))
             {
-                File.Delete(input);
+                // The swap holds the lake lock, so it never interleaves with a publish; an interrupted publish is finished
+                // (or rolled back) first, and if that — or anything else — changed an input, this round's output is dropped.
+                PublishJournal.RecoverAll(lake, _time, _logger);
+                if (stamps.Any(s => !File.Exists(s.i) || new FileInfo(s.i).Length != s.Length || File.GetLastWriteTimeUtc(s.i) != s.Item3))
+                {
+                    _logger.LogWarning("Compaction of {Kind} {Partition} dropped: its files changed while it ran; the next sweep compacts it", kind.LakeName(), LakeLayout.PartitionName(dt));
+                    IngestPipeline.TryDeleteDirectory(staging);
+                    return null;
+                }
+
+                // Swap in: the new file appears whole (rename), then the old ones go. Between the two steps a reader can
+                // see both (rows twice); views that pick the latest per key are unaffected, plain counts are for that instant.
+                File.Move(staged, target, overwrite: true);
+                foreach (var input in inputs.Where(i => !string.Equals(i, target, StringComparison.Ordinal)))
+                {
+                    File.Delete(input);
+                }
             }
 
             _logger.LogInformation("Compacted {Kind} {Partition}: {Files} files into {Target} ({Rows} rows)", kind.LakeName(), LakeLayout.PartitionName(dt), inputs.Count, target, rows);
             IngestPipeline.TryDeleteDirectory(staging);
-            return Task.FromResult<CompactionResult?>(new CompactionResult(kind, dt, inputs.Count, rows, target));
+            return new CompactionResult(kind, dt, inputs.Count, rows, target);
         }
     }
     /// <summary>

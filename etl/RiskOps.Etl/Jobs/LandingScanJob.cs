@@ -42,6 +42,7 @@ public sealed class LandingScanJob
     [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
     public async Task<LandingScanResult> RunAsync(CancellationToken cancellationToken)
     {
+        await _pipeline.RecoverAsync(cancellationToken);
         var landing = LandingFolder;
         Directory.CreateDirectory(landing);
         var processed = Path.Combine(landing, "processed");

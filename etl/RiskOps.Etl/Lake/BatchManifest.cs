@@ -10,7 +10,7 @@ namespace RiskOps.Etl.Lake;
 /// </summary>
 public sealed record BatchManifest
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
@@ -53,6 +53,16 @@ public sealed record BatchManifest
     /// <summary>Quarantine files, relative to the lake root.</summary>
     public IReadOnlyList<string> QuarantineFiles { get; init; } = [];
 
+    /// <summary>
+    /// The lake version this manifest published: 1-based, monotonic across the whole lake, assigned as the largest
+    /// existing version + 1 under the lake lock when the manifest is written (docs/lake.md, "Lake versions"). Null only in a
+    /// manifest written before versions existed; <see cref="LakeVersionLog"/> numbers those by publish order.
+    /// </summary>
+    public long? LakeVersion { get; init; }
+
+    /// <summary>When the manifest was written (UTC); for a backfilled manifest its <see cref="IngestedAt"/>.</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
+
     internal static BatchManifest? TryRead(string path)
     {
         if (!File.Exists(path))
@@ -60,8 +70,12 @@ public sealed record BatchManifest
             return null;
         }
 
-        return JsonSerializer.Deserialize<BatchManifest>(File.ReadAllText(path), JsonOptions);
+        return Parse(File.ReadAllText(path));
     }
+
+    internal static BatchManifest? Parse(string json) => JsonSerializer.Deserialize<BatchManifest>(json, JsonOptions);
+
+    internal string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     internal void Write(string path)
     {

@@ -49,6 +49,12 @@ public sealed class IngestPipeline
     /// <summary>Called after each file of a batch is renamed into place (crash tests pause here).</summary>
     internal static Action<string>? AfterFilePublished { get; set; }
 
+    /// <summary>Awaited when a batch is staged, before it takes the lake lock to publish (concurrency tests line batches up here).</summary>
+    internal Func<CancellationToken, Task>? BeforePublishAsync { get; set; }
+
+    // Lakes this process has recovered (journals, version backfill) once already; later ingests only look for journals.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Recovered = new(StringComparer.Ordinal);
+
     /// <summary>
     /// A pipeline for the command line: <see cref="LakeOptions"/> from the <c>Lake</c> section of <paramref name="configuration"/>
     /// (else environment variables such as <c>Lake__HashKey</c>), with <paramref name="lakeRoot"/> as the root.
@@ -61,6 +67,21 @@ public sealed class IngestPipeline
         options.Root = lakeRoot;
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<IngestPipeline>();
         return new IngestPipeline(options, time ?? TimeProvider.System, logger);
+    }
+
+    /// <summary>
+    /// Completes or rolls back interrupted publishes and backfills lake versions (<see cref="LakeRecovery"/>): fully the
+    /// first time in this process, afterwards only when a journal is pending. Every ingest calls it first; the landing
+    /// scan calls it at every run, so a worker recovers its lake within a scan of starting even with nothing to land.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var lake = LakeRoot;
+        if (!(Recovered.TryGetValue(lake, out var done) && done) || LakeRecovery.HasPendingJournals(lake))
+        {
+            await LakeRecovery.RecoverAsync(lake, _time, _logger, cancellationToken);
+            Recovered[lake] = Directory.Exists(lake);
+        }
     }
 
     /// <summary>The format of a file from its extension: .csv, .ndjson/.jsonl, .parquet.</summary>
@@ -239,6 +260,9 @@ public sealed class IngestPipeline
         var schema = source.Schema;
         var kind = schema.Kind;
         var manifestPath = LakeLayout.ManifestPath(lake, batchId);
+        // Before anything else: an interrupted publish (maybe of this very batch) is completed or rolled back first.
+        await RecoverAsync(cancellationToken);
+
         var existing = BatchManifest.TryRead(manifestPath);
         if (existing is not null)
         {
@@ -274,9 +298,9 @@ public sealed class IngestPipeline
         var errors = new List<string>();
         long records = 0, landed = 0, quarantined = 0, duplicates = 0, flaggedCount = 0, buffered = 0;
 
+        using var index = new RecordHashIndex(lake, kind, batchId);
         try
         {
-            using var index = new RecordHashIndex(lake, kind, batchId);
             foreach (var record in source.Read(cancellationToken))
             {
                 records++;
@@ -414,42 +438,106 @@ public sealed class IngestPipeline
             throw;
         }
 
-
-        // Publish: every staged file renamed into place, then the manifest that marks the batch complete.
-        var files = new List<string>();
-        foreach (var writer in writers.Values)
+        if (BeforePublishAsync is not null)
         {
-            files.Add(Publish(lake, staging, writer.Path));
+            await BeforePublishAsync(cancellationToken);
         }
 
-        var quarantineFiles = new List<string>();
-        if (quarantineWriter is not null)
+        BatchManifest? manifest;
+        var completedMeanwhile = false;
+        try
         {
-            quarantineFiles.Add(Publish(lake, staging, quarantineWriter.Path));
+            using (await LakeLock.AcquireAsync(lake, cancellationToken))
+            {
+                // Publish under the lake lock: the dedupe against rows published since this batch started, the journal,
+                // every staged file renamed into place, then the manifest (with the next lake version) that marks the batch
+                // complete. Orphaned journals go first, so versions follow publish order.
+                PublishJournal.RecoverAll(lake, _time, _logger);
+                manifest = BatchManifest.TryRead(manifestPath);
+                if (manifest is not null)
+                {
+                    // Completed meanwhile by the recovery of an earlier, interrupted run of the same batch.
+                    completedMeanwhile = true;
+                }
+                else
+                {
+                    var renames = Renames(lake, staging, index, writers, quarantineWriter, ref landed, ref duplicates, cancellationToken);
+                    var quarantinePrefix = LakeLayout.QuarantineFolder + "/";
+                    var journal = new PublishJournal
+                    {
+                        BatchId = batchId,
+                        Staging = Path.GetRelativePath(lake, staging).Replace(Path.DirectorySeparatorChar, '/'),
+                        Renames = renames,
+                        Manifest = new BatchManifest
+                        {
+                            BatchId = batchId,
+                            Kind = kind.LakeName(),
+                            Source = sourceName,
+                            BatchKey = batchKey,
+                            IngestedAt = new DateTimeOffset(ingestedUtc),
+                            Records = records,
+                            Landed = landed,
+                            Quarantined = quarantined,
+                            Duplicates = duplicates,
+                            Flagged = flaggedCount,
+                            Files = renames.Where(r => !r.Final.StartsWith(quarantinePrefix, StringComparison.Ordinal)).Select(r => r.Final).ToList(),
+                            QuarantineFiles = renames.Where(r => r.Final.StartsWith(quarantinePrefix, StringComparison.Ordinal)).Select(r => r.Final).ToList(),
+                        },
+                    };
+                    journal.Write(lake);
+                    manifest = journal.Execute(lake, _time, _logger, AfterFilePublished);
+                }
+            }
+        }
+        finally
+        {
+            // On failure a journal already written stays for recovery, and so does its staging folder (CleanAbandoned skips it).
+            lockHandle.Dispose();
         }
 
-        new BatchManifest
-        {
-            BatchId = batchId,
-            Kind = kind.LakeName(),
-            Source = sourceName,
-            BatchKey = batchKey,
-            IngestedAt = new DateTimeOffset(ingestedUtc),
-            Records = records,
-            Landed = landed,
-            Quarantined = quarantined,
-            Duplicates = duplicates,
-            Flagged = flaggedCount,
-            Files = files,
-            QuarantineFiles = quarantineFiles,
-        }.Write(manifestPath);
-        lockHandle.Dispose();
         TryDeleteDirectory(staging);
+        if (manifest is null)
+        {
+            throw new IOException($"batch {batchId}: staged files vanished during its publish; it was rolled back, deliver it again");
+        }
+
+        if (completedMeanwhile)
+        {
+            return new IngestResult(batchId, kind, manifest.Source, manifest.Landed, manifest.Quarantined, manifest.Duplicates, true, manifest.Flagged, []);
+        }
 
         _logger.LogInformation(
-            "Batch {BatchId} {Kind} from {Source}: {Landed} landed, {Quarantined} quarantined, {Duplicates} duplicates, {Flagged} flagged",
-            batchId, kind.LakeName(), sourceName, landed, quarantined, duplicates, flaggedCount);
+            "Batch {BatchId} {Kind} from {Source}: {Landed} landed, {Quarantined} quarantined, {Duplicates} duplicates, {Flagged} flagged; lake version {Version}",
+            batchId, kind.LakeName(), sourceName, landed, quarantined, duplicates, flaggedCount, manifest.LakeVersion);
         return new IngestResult(batchId, kind, sourceName, landed, quarantined, duplicates, false, flaggedCount, sample);
+    }
+
+    /// <summary>
+    /// The renames of a staged batch, after removing from its staged files the records published by others since it
+    /// loaded their partitions (a partition left empty is not published); the counts move from landed to duplicates.
+    /// </summary>
+    private static List<JournalRename> Renames(
+        string lake, string staging, RecordHashIndex index, SortedDictionary<DateOnly, ParquetPartWriter> writers, ParquetPartWriter? quarantineWriter,
+        ref long landed, ref long duplicates, CancellationToken cancellationToken)
+    {
+        var renames = new List<JournalRename>();
+        foreach (var (dt, writer) in writers)
+        {
+            var late = index.RemovePublishedSince(dt, writer.Path, writer.TotalRows, cancellationToken);
+            landed -= late;
+            duplicates += late;
+            if (File.Exists(writer.Path))
+            {
+                renames.Add(Rename(lake, staging, writer.Path));
+            }
+        }
+
+        if (quarantineWriter is not null)
+        {
+            renames.Add(Rename(lake, staging, quarantineWriter.Path));
+        }
+
+        return renames;
     }
 
     /// <summary>The writer stage: encodes row groups in arrival order (one file's row groups arrive in order).</summary>
@@ -486,14 +574,10 @@ public sealed class IngestPipeline
         TryDeleteDirectory(staging);
     }
 
-    private static string Publish(string lake, string staging, string stagedPath)
+    private static JournalRename Rename(string lake, string staging, string stagedPath)
     {
-        var relative = Path.GetRelativePath(staging, stagedPath);
-        var target = Path.Combine(lake, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(stagedPath, target, overwrite: true);
-        AfterFilePublished?.Invoke(target);
-        return relative.Replace(Path.DirectorySeparatorChar, '/');
+        var relative = Path.GetRelativePath(staging, stagedPath).Replace(Path.DirectorySeparatorChar, '/');
+        return new JournalRename(Path.GetRelativePath(lake, stagedPath).Replace(Path.DirectorySeparatorChar, '/'), relative);
     }
 
     internal static void TryDeleteDirectory(string path)

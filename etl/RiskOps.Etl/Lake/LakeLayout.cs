@@ -29,6 +29,9 @@ public static class LakeLayout
     /// <summary>Folder where batches are staged before they are renamed into place.</summary>
     public const string StagingFolder = "_staging";
 
+    /// <summary>Folder of the lake lock and of the journals of publishes in progress (see <see cref="PublishJournal"/>).</summary>
+    public const string JournalFolder = "_journal";
+
     /// <summary>The lineage columns every stored row carries, after the contract fields.</summary>
     public static IReadOnlyList<string> LineageColumns { get; } = ["ingested_at", "batch_id", "source", "source_line", "record_hash"];
 
@@ -77,6 +80,36 @@ public static class LakeLayout
     /// <summary>The manifest path of a batch.</summary>
     public static string ManifestPath(string lakeRoot, string batchId) => Path.Combine(lakeRoot, ManifestFolder, batchId + ".json");
 
+    /// <summary>
+    /// What <paramref name="directory"/> is: <see cref="LakeDirectoryState.Missing"/>, <see cref="LakeDirectoryState.Empty"/>
+    /// (no entries but hidden ones such as <c>.DS_Store</c>), <see cref="LakeDirectoryState.Lake"/> (it holds
+    /// <c>_manifests/</c>, <c>_journal/</c>, <c>_staging/</c>, <c>quarantine/</c> or a kind folder) or
+    /// <see cref="LakeDirectoryState.NotALake"/> (anything else, e.g. a mistyped path to a home or project folder).
+    /// </summary>
+    public static LakeDirectoryState Inspect(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        if (File.Exists(full))
+        {
+            return LakeDirectoryState.NotALake;
+        }
+
+        if (!Directory.Exists(full))
+        {
+            return LakeDirectoryState.Missing;
+        }
+
+        var markers = RecordKinds.All.Select(k => k.LakeName()).Concat([ManifestFolder, JournalFolder, StagingFolder, QuarantineFolder]);
+        if (markers.Any(m => Directory.Exists(Path.Combine(full, m))))
+        {
+            return LakeDirectoryState.Lake;
+        }
+
+        return Directory.EnumerateFileSystemEntries(full).Any(e => !Path.GetFileName(e).StartsWith('.'))
+            ? LakeDirectoryState.NotALake
+            : LakeDirectoryState.Empty;
+    }
+
     private static IReadOnlyList<LakeColumn> BuildColumns(RecordKind kind)
     {
         var columns = new List<LakeColumn>();
@@ -107,4 +140,20 @@ public static class LakeLayout
         columns.Add(new LakeColumn("record_hash", ColumnType.String));
         return columns;
     }
+}
+
+/// <summary>What a directory given as a lake is (<see cref="LakeLayout.Inspect"/>).</summary>
+public enum LakeDirectoryState
+{
+    /// <summary>It does not exist: an ingest creates a new lake there.</summary>
+    Missing,
+
+    /// <summary>It exists and is empty (hidden entries aside): an ingest starts a new lake there.</summary>
+    Empty,
+
+    /// <summary>It holds a lake.</summary>
+    Lake,
+
+    /// <summary>It holds something else: an ingest refuses it.</summary>
+    NotALake,
 }

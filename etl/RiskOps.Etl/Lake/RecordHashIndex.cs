@@ -7,34 +7,30 @@ namespace RiskOps.Etl.Lake;
 /// <summary>
 /// The record hashes already in the lake, loaded lazily per <c>dt</c> partition. The record hash covers the partition
 /// timestamp, so an identical record always falls in the same partition: a batch loads only the partitions it touches.
-/// Hashes of the batch itself are excluded (a re-run after a crash must rewrite them, not skip them).
+/// The batch's own file name (<c>part-&lt;batch_id&gt;.parquet</c>) is left out — a re-run after a crash rewrites it — but
+/// its rows that compaction already merged into another file count, so a re-run never lands them twice.
+/// Each loaded partition remembers the files it read, so the publish can dedupe against files published since
+/// (<see cref="RemovePublishedSince"/>): two overlapping batches staged at the same time land each record once.
 /// </summary>
 internal sealed class RecordHashIndex : IDisposable
 {
+    private const int ReadAttempts = 5;
     private readonly string _lakeRoot;
     private readonly RecordKind _kind;
-    private readonly string _batchId;
+    private readonly string _ownFile;
     private readonly Dictionary<DateOnly, HashSet128> _partitions = [];
+    private readonly Dictionary<DateOnly, Dictionary<string, (long Length, DateTime Written)>> _seen = [];
     private DuckDBConnection? _connection;
 
     public RecordHashIndex(string lakeRoot, RecordKind kind, string batchId)
     {
         _lakeRoot = lakeRoot;
         _kind = kind;
-        _batchId = batchId;
+        _ownFile = LakeLayout.PartFileName(batchId);
     }
 
     /// <summary>Adds the hash; false when it is already in the lake or earlier in this batch.</summary>
-    public bool TryAdd(DateOnly dt, string recordHash)
-    {
-        if (!_partitions.TryGetValue(dt, out var set))
-        {
-            set = Load(dt);
-            _partitions[dt] = set;
-        }
-
-        return set.Add(Parse(recordHash));
-    }
+    public bool TryAdd(DateOnly dt, string recordHash) => TryAdd(dt, Parse(recordHash));
 
     /// <summary>Adds the hash (as the number <see cref="Validation.RecordValidator.RecordHash(object?[], out UInt128)"/> gives); false when already present.</summary>
     public bool TryAdd(DateOnly dt, UInt128 recordHash)
@@ -48,31 +44,117 @@ internal sealed class RecordHashIndex : IDisposable
         return set.Add(recordHash);
     }
 
+    /// <summary>
+    /// Removes from <paramref name="stagedFile"/> (this batch's staged file of partition <paramref name="dt"/>) the records
+    /// that files published into the partition since it was loaded hold already; returns how many. Called under the lake
+    /// lock, so no file appears or goes meanwhile. When every row goes the staged file is deleted.
+    /// </summary>
+    public long RemovePublishedSince(DateOnly dt, string stagedFile, long stagedRows, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _seen.TryGetValue(dt, out var seen);
+        var fresh = Files(dt).Where(f => seen is null || !seen.TryGetValue(Path.GetFileName(f), out var s) || s != Stamp(f)).ToList();
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        _connection ??= DuckDb.Open();
+        var published = $"select record_hash from read_parquet({List(fresh)}, hive_partitioning = false, union_by_name = true) where record_hash is not null";
+        var staged = $"read_parquet({DuckDb.Literal(stagedFile)}, hive_partitioning = false)";
+        long overlap;
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = $"select count(*) from {staged} where record_hash in ({published})";
+            overlap = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        if (overlap == 0)
+        {
+            return 0;
+        }
+
+        if (overlap >= stagedRows)
+        {
+            File.Delete(stagedFile);
+            return overlap;
+        }
+
+        var rewritten = stagedFile + ".dedupe";
+        using (var command = _connection.CreateCommand())
+        {
+            // Same columns and types (DuckDB writes what it read); compaction later restores the encodings.
+            command.CommandText =
+                $"copy (select * from {staged} where record_hash not in ({published})) to {DuckDb.Literal(rewritten)} (format parquet, compression snappy, row_group_size 122880)";
+            command.ExecuteNonQuery();
+        }
+
+        using (var stream = new FileStream(rewritten, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(rewritten, stagedFile, overwrite: true);
+        return overlap;
+    }
+
     public void Dispose() => _connection?.Dispose();
 
     private static UInt128 Parse(string hex) => UInt128.Parse(hex.AsSpan(0, Math.Min(32, hex.Length)), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
+    private static (long, DateTime) Stamp(string file)
+    {
+        var info = new FileInfo(file);
+        return (info.Length, info.LastWriteTimeUtc);
+    }
+
+    private static string List(IEnumerable<string> files) => "[" + string.Join(", ", files.Select(DuckDb.Literal)) + "]";
+
+    private List<string> Files(DateOnly dt)
+    {
+        var directory = LakeLayout.PartitionDirectory(_lakeRoot, _kind, dt);
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*.parquet").Where(f => Path.GetFileName(f) != _ownFile).Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
     private HashSet128 Load(DateOnly dt)
     {
-        var set = new HashSet128();
-        var directory = LakeLayout.PartitionDirectory(_lakeRoot, _kind, dt);
-        if (!Directory.Exists(directory) || !Directory.EnumerateFiles(directory, "*.parquet").Any())
+        for (var attempt = 1; ; attempt++)
         {
-            return set;
-        }
+            var set = new HashSet128();
+            var seen = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+            var files = Files(dt);
+            foreach (var file in files)
+            {
+                seen[Path.GetFileName(file)] = Stamp(file);
+            }
 
-        _connection ??= DuckDb.Open();
-        using var command = _connection.CreateCommand();
-        command.CommandText =
-            $"select record_hash from read_parquet({DuckDb.Literal(Path.Combine(directory, "*.parquet"))}, hive_partitioning = false, union_by_name = true) where batch_id <> $batch_id and record_hash is not null";
-        command.Parameters.Add(new DuckDBParameter("batch_id", _batchId));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            set.Add(Parse(reader.GetString(0)));
-        }
+            _seen[dt] = seen;
+            if (files.Count == 0)
+            {
+                return set;
+            }
 
-        return set;
+            _connection ??= DuckDb.Open();
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText =
+                    $"select record_hash from read_parquet({List(files)}, hive_partitioning = false, union_by_name = true) where record_hash is not null";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    set.Add(Parse(reader.GetString(0)));
+                }
+
+                return set;
+            }
+            catch (DuckDBException) when (attempt < ReadAttempts && files.Any(f => !File.Exists(f)))
+            {
+                // A compaction swapped the partition between the listing and the read: list it again.
+            }
+        }
     }
 }
 

@@ -91,6 +91,12 @@ internal static class StagingLock
                 continue;
             }
 
+            if (PublishJournal.Pending(Path.GetDirectoryName(Path.GetFullPath(stagingRoot))!, Path.GetFileName(directory)))
+            {
+                // A publish died half-way: its staged files are what recovery completes it from.
+                continue;
+            }
+
             try
             {
                 using (new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))

@@ -68,5 +68,9 @@ public static class JobsServiceCollectionExtensions
             services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LakeOptions>>().Value);
             services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<IngestPipeline>(sp));
         }
+
+        // A worker completes or rolls back a publish interrupted by a crash as it starts, not only at its first scan
+        // (AddHostedService skips a second registration when AddEtl already made one).
+        services.AddHostedService<LakeRecoveryService>();
     }
 }
