@@ -121,7 +121,9 @@ public static class PdfRenderer
         canvas.DrawText(text, x, baseline, font, paint);
     }
 
-    /// <summary>Greedy word wrap; a word longer than the width is broken by characters.</summary>
+    private static readonly char[] SoftBreaks = ['.', '_', '-', '/', ',', '+', ':'];
+
+    /// <summary>Greedy word wrap; a word longer than the width breaks after a separator ('.', '_', …), by characters only when no separator fits.</summary>
     internal static List<string> Wrap(string text, float size, bool bold, float width)
     {
         var lines = new List<string>();
@@ -146,10 +148,18 @@ public static class PdfRenderer
                 current = word;
                 while (current.Length > 1 && font.MeasureText(current) > width)
                 {
+                    // A code such as ATO.new_device_overweighted breaks after a '.', '_', '-', '/' or ',' that fits,
+                    // never inside a word part; only a part wider than the column is cut by characters.
                     var cut = current.Length - 1;
                     while (cut > 1 && font.MeasureText(current[..cut]) > width)
                     {
                         cut--;
+                    }
+
+                    var soft = current.LastIndexOfAny(SoftBreaks, cut - 1);
+                    if (soft > 0)
+                    {
+                        cut = soft + 1;
                     }
 
                     lines.Add(current[..cut]);
