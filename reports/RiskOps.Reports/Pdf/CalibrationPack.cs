@@ -59,7 +59,7 @@ public static class CalibrationPack
         return
         [
             $"Period: {period.Week} ({Day(period.Start)} – {Day(period.End)}, UTC)   ·   Scope: {ScopeText(data.Request.Scope)}",
-            $"Open cases aged to (as of): {Instant(data.Request.AsOf)}   ·   Data through: {data.DataThrough}   ·   " +
+            $"Open cases aged to (as of): {Instant(data.Request.AsOf)}   ·   Data through: {data.DataThrough} (latest batch included)",
             $"Label completeness: {Percent(overall.LabelCompleteness)} ({Count(overall.LabeledCases)} of {Count(overall.Decisions)} cases labeled so far)",
         ];
     }
@@ -80,7 +80,7 @@ public static class CalibrationPack
         }
 
         var name = string.Join('-', parts.Select(Slug));
-        return (name.Length > 120 ? name[..120] : name) + ".pdf";
+        return (name.Length > 100 ? name[..100] : name) + ".pdf";
 
         static string Slug(string text) => new(text.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' ? ch : '-').ToArray());
     }
