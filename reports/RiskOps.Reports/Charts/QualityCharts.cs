@@ -91,8 +91,8 @@ public static class QualityCharts
             NoData(plot);
         }
 
-        TargetLine(plot, KpiCatalogue.Precision, _precisionColor, xs[^1], below: true);
-        TargetLine(plot, KpiCatalogue.Recall, _recallColor, xs[^1], below: false);
+        TargetLine(plot, KpiCatalogue.Precision, _precisionColor);
+        TargetLine(plot, KpiCatalogue.Recall, _recallColor);
         if (sweep!.RecommendedThreshold is { } recommended)
         {
             var line = plot.Add.VerticalLine(recommended, 1.5f, Colors.Black, LinePattern.Dashed);
@@ -106,7 +106,7 @@ public static class QualityCharts
         }
 
         plot.Axes.SetLimits(xs[0], xs[^1], 0, 1.08);
-        plot.ShowLegend(Edge.Bottom);
+        LegendBelow(plot);
         return plot;
     }
 
@@ -134,13 +134,13 @@ public static class QualityCharts
         AddInterval(plot, left, weeks.Select(w => (w.Precision, w.PrecisionCiLow, w.PrecisionCiHigh)).ToArray(), _precisionColor);
         AddSeries(plot, right, weeks.Select(w => w.Recall).ToArray(), _recallColor, "recall", markers: true);
         AddInterval(plot, right, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor);
-        TargetLine(plot, KpiCatalogue.Precision, _precisionColor, weeks.Count - 0.5, below: true);
-        TargetLine(plot, KpiCatalogue.Recall, _recallColor, weeks.Count - 0.5, below: false);
+        TargetLine(plot, KpiCatalogue.Precision, _precisionColor);
+        TargetLine(plot, KpiCatalogue.Recall, _recallColor);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, weeks.Select(w => ShortWeek(w.Week)).ToArray());
         var lows = weeks.SelectMany(w => new[] { w.PrecisionCiLow ?? w.Precision, w.RecallCiLow ?? w.Recall })
             .Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Min();
         plot.Axes.SetLimits(-0.5, weeks.Count - 0.5, Math.Max(0, Math.Min(0.9, Math.Floor(lows * 20) / 20 - 0.05)), 1.03);
-        plot.ShowLegend(Edge.Bottom);
+        LegendBelow(plot);
         return plot;
     }
 
@@ -170,9 +170,9 @@ public static class QualityCharts
         var low = present.DefaultIfEmpty(0).Min();
         if (kpi.Target is { } target && percent)
         {
-            var line = plot.Add.HorizontalLine(target.Goal * 100, 1, Colors.Black.WithAlpha(0.6), LinePattern.Dashed);
-            line.ExcludeFromLegend = true;
-            Label(plot, "target " + target.Text, Math.Max(0, ys.Length - 0.5), target.Goal * 100, Colors.Black, below: low < target.Goal * 100 - 2);
+            var line = plot.Add.HorizontalLine(target.Goal * 100, 1.2f, Colors.Black.WithAlpha(0.6), LinePattern.Dashed);
+            line.LegendText = "target " + target.Text;
+            LegendBelow(plot);
             low = Math.Min(low, target.Goal * 100);
         }
 
@@ -250,7 +250,7 @@ public static class QualityCharts
     /// <summary>Open backlog ageing buckets (0–4 h, 4–24 h, 1–3 d, &gt; 3 d).</summary>
     public static Plot BacklogAgeing(MetricSet slice)
     {
-        var plot = NewPlot("Open backlog ageing", null, "open cases");
+        var plot = NewPlot("Open backlog ageing", "age of open cases at the as-of", "open cases");
         var counts = new[]
         {
             slice?.Backlog0To4h ?? 0, slice?.Backlog4To24h ?? 0, slice?.Backlog1To3d ?? 0, slice?.BacklogOver3d ?? 0,
@@ -321,12 +321,12 @@ public static class QualityCharts
         var barPlot = plot.Add.Bars(bars);
         barPlot.ValueLabelStyle.FontSize = 9;
         var goal = kpi.Target!.Goal;
-        plot.Add.HorizontalLine(goal, 1.5f, Colors.Black, LinePattern.Dashed).ExcludeFromLegend = true;
+        plot.Add.HorizontalLine(goal, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "target " + kpi.Target.Text;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             shown.Select((_, i) => (double)i).ToArray(),
             shown.Select(r => Truncate(r.Value ?? r.Vendor ?? r.Org ?? "—")).ToArray());
         var low = Math.Max(0, Math.Min(0.9, Math.Floor(shown.Min(r => r.DecisionAccuracy!.Value) * 20) / 20 - 0.05));
-        Label(plot, "target " + kpi.Target.Text, shown.Count - 0.5, goal, Colors.Black, below: false);
+        LegendBelow(plot);
         plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, 1.06);
         return plot;
     }
@@ -476,27 +476,24 @@ public static class QualityCharts
     }
 
     /// <summary>A KPI's target as a dotted line with its label ("precision > 95 %") at the right end.</summary>
-    private static void TargetLine(Plot plot, Kpi kpi, Color color, double right, bool below)
+    private static void TargetLine(Plot plot, Kpi kpi, Color color)
     {
         if (kpi.Target is not { } target)
         {
             return;
         }
 
-        var line = plot.Add.HorizontalLine(target.Goal, 1, color.WithAlpha(0.7), LinePattern.Dotted);
-        line.ExcludeFromLegend = true;
-        Label(plot, $"{kpi.Name.ToLowerInvariant()} target {target.Text}", right, target.Goal, color, below);
+        // Named in the legend under the plot: a label inside the data area would cover the points near the target.
+        var line = plot.Add.HorizontalLine(target.Goal, 1.2f, color.WithAlpha(0.8), LinePattern.Dotted);
+        line.LegendText = $"{kpi.Name.ToLowerInvariant()} target {target.Text}";
     }
 
-    /// <summary>A small label right-aligned at (x, y), just above or below the line it names.</summary>
-    private static void Label(Plot plot, string text, double x, double y, Color color, bool below)
+    /// <summary>The legend under the plot, in rows: it never covers a bar or a point.</summary>
+    private static void LegendBelow(Plot plot)
     {
-        var label = plot.Add.Text(text, x, y);
-        label.Alignment = below ? Alignment.UpperRight : Alignment.LowerRight;
-        label.LabelStyle.FontSize = 10;
-        label.LabelStyle.ForeColor = color;
-        label.LabelStyle.BackgroundColor = Colors.White.WithAlpha(0.8);
-        label.LabelStyle.Padding = 1;
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.Legend.FontSize = 10;
     }
 
     /// <summary>"2026-W46" → "W46": the year only crowds the axis (the title or page gives the period).</summary>

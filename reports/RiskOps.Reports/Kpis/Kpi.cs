@@ -183,6 +183,11 @@ public sealed record Kpi(
     {
         ArgumentNullException.ThrowIfNull(set);
         var n = N(set);
+        if (Census && n is { } scenarios)
+        {
+            return $"{Show(Value(set), none)} ({scenarios.ToString("#,0", CultureInfo.InvariantCulture)} {NLabel})";
+        }
+
         return n is { } count ? $"{Show(Value(set), none)} (n = {count.ToString("#,0", CultureInfo.InvariantCulture)})" : Show(Value(set), none);
     }
 

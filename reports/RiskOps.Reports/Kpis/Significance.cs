@@ -120,6 +120,10 @@ public sealed record KpiChange(Kpi Kpi, double? Current, double? Previous, long?
         }
     }
 
+    /// <summary>The change for a narrow table column: "−1.4 pts", with " *" when significant (the column header explains the star).</summary>
+    public string ShortLabel => Label.Replace(" ▲ significant", " *", StringComparison.Ordinal).Replace(" ▼ significant", " *", StringComparison.Ordinal)
+        .Replace(" (not significant)", "", StringComparison.Ordinal);
+
     /// <summary>A sentence for the "what changed" narrative, with both n and the p-value.</summary>
     public string Sentence()
     {

@@ -145,11 +145,11 @@ public static class CalibrationPack
         /// <summary>Last week's value with its n.</summary>
         public string ShowPrevious => Kpi.ShowWithN(PreviousSet);
 
-        /// <summary>The change as printed ("−3.1 pts (not significant)").</summary>
-        public string Change => Comparison.Label;
+        /// <summary>The change as printed ("−3.1 pts", "−3.1 pts *" when significant).</summary>
+        public string Change => Comparison.ShortLabel;
 
-        /// <summary>The status as printed.</summary>
-        public string StatusText => StatusWord(Status);
+        /// <summary>The status as printed ("n not reported" when the warehouse does not give this KPI's n yet).</summary>
+        public string StatusText => Status == KpiStatus.SmallSample && Kpi.N(CurrentSet) is null ? "n not reported" : StatusWord(Status);
     }
 
     /// <summary>The KPIs of the summary, this week vs last week (the catalogue's headline KPIs).</summary>
@@ -304,7 +304,7 @@ public static class CalibrationPack
         blocks.Add(new Table(
             [
                 new TableColumn("KPI", 2.6f), new TableColumn("This week (n)", 1.9f, CellAlign.Right), new TableColumn("Target", 0.9f, CellAlign.Right),
-                new TableColumn("Last week (n)", 1.9f, CellAlign.Right), new TableColumn("Change", 1.6f, CellAlign.Right), new TableColumn("Status", 0.9f),
+                new TableColumn("Last week (n)", 1.9f, CellAlign.Right), new TableColumn("Change (* significant)", 1.5f, CellAlign.Right), new TableColumn("Status", 0.9f),
             ],
             Kpis(data).Select(k => (IReadOnlyList<TableCell>)
             [

@@ -59,7 +59,7 @@ internal static class BpoView
             return (IReadOnlyList<Cell>)
             [
                 q.Value ?? Format.None, q.Org ?? Format.None, q.Vendor ?? Format.None, Format.Count(q.QaAudits), Format.Count(q.Correct),
-                bars ? accuracy with { Bar = q.DecisionAccuracy } : accuracy, Format.Count(q.KappaCases), Format.Num(q.Kappa),
+                bars && accuracy.Status is not (KpiStatus.SmallSample or KpiStatus.NoData) ? accuracy with { Bar = q.DecisionAccuracy } : accuracy, Format.Count(q.KappaCases), Format.Num(q.Kappa),
             ];
         }).ToList());
 }
