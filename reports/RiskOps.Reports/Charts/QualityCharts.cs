@@ -174,6 +174,7 @@ public static class QualityCharts
             line.LegendText = "target " + target.Text;
             LegendBelow(plot);
             low = Math.Min(low, target.Goal * 100);
+            high = Math.Max(high, target.Goal * 100);
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, labels.Select(ShortWeek).ToArray());
@@ -292,7 +293,7 @@ public static class QualityCharts
     public static Plot DecisionAccuracy(IReadOnlyList<QualityRow> rows)
     {
         var kpi = KpiCatalogue.DecisionAccuracy;
-        var plot = NewPlot("QA decision accuracy", null, "audits judged correct");
+        var plot = NewPlot("QA decision accuracy", null, "share of audits judged correct");
         var shown = Bound((rows ?? []).Where(r => r.DecisionAccuracy is not null && r.QaAudits > 0).ToList());
         if (shown.Count == 0)
         {

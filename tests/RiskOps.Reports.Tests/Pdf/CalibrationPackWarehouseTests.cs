@@ -28,7 +28,7 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
             $"({Count(metrics.Overall.LabeledCases)} of {Count(metrics.Overall.Decisions)} cases labeled so far)", StringComparison.Ordinal));
         AssertRow(lines, "Precision", KpiCatalogue.Precision.ShowWithN(metrics.Overall), KpiCatalogue.Precision.Target!.Text, KpiCatalogue.Precision.ShowWithN(previous.Overall));
         AssertRow(lines, "Recall", KpiCatalogue.Recall.ShowWithN(metrics.Overall), KpiCatalogue.Recall.Target!.Text, KpiCatalogue.Recall.ShowWithN(previous.Overall));
-        AssertRow(lines, "SLA compliance", KpiCatalogue.Sla.ShowWithN(metrics.Overall), KpiCatalogue.Sla.ShowWithN(previous.Overall));
+        AssertRow(lines, "SLA compliance (4 h)", KpiCatalogue.Sla.ShowWithN(metrics.Overall), KpiCatalogue.Sla.ShowWithN(previous.Overall));
         AssertRow(lines, "Decision accuracy (QA)", KpiCatalogue.DecisionAccuracy.ShowWithN(metrics.Overall), KpiCatalogue.DecisionAccuracy.ShowWithN(previous.Overall));
         AssertRow(lines, "Key-user escalation", KpiCatalogue.KeyUserEscalation.ShowWithN(metrics.Overall));
         AssertRow(lines, "SOP coverage", KpiCatalogue.SopCoverage.ShowWithN(metrics.Overall));

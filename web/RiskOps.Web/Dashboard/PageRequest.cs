@@ -32,9 +32,9 @@ internal sealed record PageRequest(DashboardData Data, DashboardFilters Filters,
         Period.Previous is { } previous ? Data.Metrics(previous, AsOf, detail) : null;
 
     /// <summary>The weekly figures of the trend (8 weeks ending with the selected week, or the weeks of a range), one per week label, oldest first.</summary>
-    public IReadOnlyList<(string Week, MetricSet? Set)> Trend()
+    public IReadOnlyList<(string Week, MetricSet? Set)> Trend(MetricsDetail detail = MetricsDetail.Overview)
     {
-        var byWeek = Data.Metrics(Period.Trend, AsOf, MetricsDetail.Overview).ByWeek;
+        var byWeek = Data.Metrics(Period.Trend, AsOf, detail).ByWeek;
         var weeks = Period.TrendWeeks.Count > 0 ? Period.TrendWeeks : byWeek.Select(w => w.Week ?? "").ToList();
         return weeks.Select(w => (w, byWeek.FirstOrDefault(s => s.Week == w))).ToList();
     }

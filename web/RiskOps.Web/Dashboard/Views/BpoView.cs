@@ -24,7 +24,7 @@ internal static class BpoView
             .ThenBy(q => q.Value, StringComparer.Ordinal)
             .ToList();
         var small = reviewers.Count(r => r.QaAudits < Kpi.MinimumN);
-        var weeks = request.Data.Metrics(request.Period.Trend, request.AsOf, MetricsDetail.Overview).Quality.Where(q => q.Dimension == "week")
+        var weeks = request.Data.Metrics(request.Period.Trend, request.AsOf).Quality.Where(q => q.Dimension == "week")
             .OrderByDescending(q => q.Value, StringComparer.Ordinal).ToList();
 
         return new PageView(
@@ -48,7 +48,24 @@ internal static class BpoView
             ]);
     }
 
-    private static TableModel Table(string id, string title, string key, IReadOnlyList<QualityRow> rows, bool bars = false) => new(
+    /// <summary>A quality table; the org and vendor columns are left out where they repeat the row's key.</summary>
+    private static TableModel Table(string id, string title, string key, IReadOnlyList<QualityRow> rows, bool bars = false)
+    {
+        var table = FullTable(id, title, key, rows, bars);
+        var drop = key switch
+        {
+            "org" => new[] { 1, 2 },
+            "vendor" => [2],
+            _ => [],
+        };
+        return drop.Length == 0 ? table : table with
+        {
+            Columns = table.Columns.Where((_, i) => !drop.Contains(i)).ToList(),
+            Rows = table.Rows.Select(r => (IReadOnlyList<Cell>)r.Where((_, i) => !drop.Contains(i)).ToList()).ToList(),
+        };
+    }
+
+    private static TableModel FullTable(string id, string title, string key, IReadOnlyList<QualityRow> rows, bool bars) => new(
         id,
         title,
         [key, "org", "vendor", "qa_audits", "correct", "decision_accuracy", "kappa_cases", "kappa"],

@@ -44,8 +44,9 @@ internal static class OverviewView
         return new PageView(
             "overview",
             "Overview",
-            $"Week under review: {period.Label}{(period.IsDefault ? " — the last complete week" : "")}"
-                + (period.PreviousShort is null ? "." : $", compared with {period.PreviousShort}."),
+            period.PreviousShort is null
+                ? "The headline KPIs of the period against their targets."
+                : $"The headline KPIs of {period.Short} against their targets, compared with {period.PreviousShort}; the trend covers the {period.TrendWeeks.Count} weeks ending {period.Short}.",
             [
                 new Section($"{period.Short} vs {period.PreviousShort ?? "previous period"} vs target")
                 {

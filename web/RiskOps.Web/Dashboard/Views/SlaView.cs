@@ -16,7 +16,7 @@ internal static class SlaView
         var filters = request.Filters.Metrics;
         var metrics = request.Data.Metrics(filters, request.AsOf);
         var period = request.Period;
-        var trend = request.Trend();
+        var trend = request.Trend(MetricsDetail.Full);
         var previous = request.PreviousMetrics()?.Overall;
         var kpi = KpiCatalogue.Sla;
         var change = previous is null ? null : KpiChange.Of(kpi, metrics.Overall, previous);
