@@ -119,7 +119,8 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         Assert.Equal(Format.Count(slice.Tp + slice.Fp), ato[rows[0].ToList().IndexOf("precision_n")]);
 
         // The cards show the week under review (the last complete week) with its n.
-        Assert.Contains("Week under review: 2026-W46", html, StringComparison.Ordinal);
+        Assert.Contains("Period: 2026-W46 (2026-11-09 – 2026-11-15, UTC)", html, StringComparison.Ordinal);
+        Assert.Contains("compared with 2026-W45", html, StringComparison.Ordinal);
         Assert.Contains($"<div class=\"value\">{KpiCatalogue.Precision.Show(expected.Overall.Precision, Format.None)}</div>", html, StringComparison.Ordinal);
         Assert.Contains($"<div class=\"value\">{KpiCatalogue.Recall.Show(expected.Overall.Recall, Format.None)}</div>", html, StringComparison.Ordinal);
     }
