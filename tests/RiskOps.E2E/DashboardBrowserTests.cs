@@ -18,6 +18,9 @@ public sealed class DashboardServer : IAsyncLifetime
 {
     public const string AdminPassword = "e2e-admin-password";
 
+    /// <summary>A team lead's password (user <c>lena</c>, role lead).</summary>
+    public const string LeadPassword = "e2e-lead-password";
+
     /// <summary>The demo data's as-of; pages are opened with <c>as_of</c> = this so figures do not depend on today.</summary>
     public static readonly DateTimeOffset AsOf = new(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
 
@@ -52,6 +55,8 @@ public sealed class DashboardServer : IAsyncLifetime
             "--Lake:HashKey=e2e-hash-key",
             "--Demo:SeedOnStart=false",
             $"--Auth:AdminPassword={AdminPassword}",
+            $"--Auth:Users:lena:PasswordHash={RiskOps.Web.Auth.UserStore.HashPassword(LeadPassword)}",
+            "--Auth:Users:lena:Roles=lead",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
@@ -92,6 +97,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         ("/bpo", "BPO quality", "07-bpo"),
         ("/sop", "SOP coverage", "08-sop"),
         ("/data", "Data", "09-data"),
+        ("/glossary", "Definitions", "12-glossary"),
     ];
 
     private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync()
@@ -114,11 +120,11 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         return (context, page, errors);
     }
 
-    private static async Task LoginAsync(IPage page, string password)
+    private static async Task LoginAsync(IPage page, string password, string user = "admin")
     {
         await page.GotoAsync("/?" + DashboardServer.AsOfQuery);
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("input[name=UserName]", "admin");
+        await page.FillAsync("input[name=UserName]", user);
         await page.FillAsync("input[name=Password]", password);
         await page.ClickAsync("form button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
@@ -170,7 +176,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         await download.SaveAsAsync(csvPath);
         var lines = await File.ReadAllLinesAsync(csvPath);
         File.Delete(csvPath);
-        Assert.Equal("sop-coverage.csv", download.SuggestedFilename);
+        Assert.Equal("sop-coverage-all-2026-W46.csv", download.SuggestedFilename);
         Assert.Equal("case_type,scenarios,covered,coverage", lines[0]);
         Assert.True(lines.Length > 1);
 
@@ -206,5 +212,83 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "11-invalid-filter.png") });
         // The browser reports the document's own 400 status; nothing else may fail.
         Assert.All(errors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WeeklyReview_DefaultWeekPickerAndComparison_KeepTrendContext()
+    {
+        var (context, page, errors) = await OpenAsync();
+        await using var _ = context;
+        await LoginAsync(page, DashboardServer.AdminPassword);
+
+        // Default: the last complete UTC ISO week before the as-of (2026-11-16 is W47's Monday), compared with W45.
+        await page.GotoAsync("/?" + DashboardServer.AsOfQuery);
+        Assert.Contains("Period: 2026-W46 (2026-11-09 – 2026-11-15, UTC)", await page.InnerTextAsync("p.period"), StringComparison.Ordinal);
+        Assert.Contains("compared with 2026-W45", await page.InnerTextAsync("p.intro"), StringComparison.Ordinal);
+        var compare = await page.Locator(".card .compare").First.InnerTextAsync();
+        Assert.StartsWith("2026-W45: ", compare, StringComparison.Ordinal);
+        Assert.DoesNotContain("—", compare.Split('·')[0], StringComparison.Ordinal);
+        Assert.Contains("n = ", await page.Locator(".card .n").First.InnerTextAsync(), StringComparison.Ordinal);
+
+        // The current week is offered and marked in progress.
+        var options = await page.Locator("select[name=week] option").AllInnerTextsAsync();
+        Assert.Contains("2026-W47 (in progress)", options);
+        Assert.Contains("last complete (2026-W46)", options);
+
+        // Pick W45: its comparison with W44 and an 8-week trend stay (not blanked, not one point).
+        await page.SelectOptionAsync("select[name=week]", "2026-W45");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains("week=2026-W45", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        Assert.Contains("2026-W45", await page.InnerTextAsync("p.period"), StringComparison.Ordinal);
+        Assert.StartsWith("2026-W44: ", await page.Locator(".card .compare").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("W38 – W45", await page.Locator(".card .spark-caption").First.InnerTextAsync());
+        var weeklyRows = await page.Locator("#table-weekly tbody tr").CountAsync();
+        Assert.True(weeklyRows >= 3, $"the weekly table kept {weeklyRows} weeks of context");
+        Assert.True(await page.Locator(".narrative li").CountAsync() > 0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "13-overview-week-W45.png"), FullPage = true });
+
+        // The model page keeps its 8-week chart for a selected week too.
+        await page.GotoAsync("/model?week=2026-W45&" + DashboardServer.AsOfQuery);
+        Assert.Contains("8 weeks ending 2026-W45", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+
+        // Quick range: last 4 weeks.
+        await page.GotoAsync("/?" + DashboardServer.AsOfQuery);
+        await page.ClickAsync(".quick a:has-text('last 4 weeks')");
+        await page.WaitForURLAsync(url => url.Contains("from=2026-W43", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        Assert.Contains("2026-10-19 – 2026-11-15", await page.InnerTextAsync("p.period"), StringComparison.Ordinal);
+
+        // This week: marked in progress.
+        await page.GotoAsync("/?week=2026-W47&" + DashboardServer.AsOfQuery);
+        Assert.Contains("in progress", await page.InnerTextAsync("p.period"), StringComparison.Ordinal);
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task TeamLead_ExportsCsvAndGeneratesAndDownloadsPack()
+    {
+        var (context, page, errors) = await OpenAsync();
+        await using var _ = context;
+        await LoginAsync(page, DashboardServer.LeadPassword, "lena");
+
+        await page.GotoAsync("/sla?case_type=ATO&" + DashboardServer.AsOfQuery);
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#table-by_case_type a.csv"));
+        Assert.Equal("sla-by_case_type-ATO-2026-W46.csv", csv.SuggestedFilename);
+
+        // The Reports link keeps the filters; the form is pre-filled with them.
+        await page.ClickAsync("nav a[href^='/reports']");
+        await page.WaitForURLAsync(url => url.Contains("/reports?", StringComparison.Ordinal) && url.Contains("case_type=ATO", StringComparison.Ordinal));
+        Assert.Equal("ATO", await page.InputValueAsync("input[name=case_type]"));
+        await page.FillAsync("input[name=Week]", "2026-W46");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await page.WaitForSelectorAsync("tr.highlight a");
+        var pack = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("tr.highlight a"));
+        Assert.StartsWith("calibration-pack-2026-W46-ATO-", pack.SuggestedFilename, StringComparison.Ordinal);
+        var pdfPath = Path.Combine(server.Screenshots, "lead-pack.pdf");
+        await pack.SaveAsAsync(pdfPath);
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(pdfPath))[..4]));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "14-reports-lead.png"), FullPage = true });
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 }

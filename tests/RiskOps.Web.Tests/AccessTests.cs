@@ -125,13 +125,36 @@ public sealed class AccessTests(WebAppFixture app)
     }
 
     [Fact]
-    public async Task CsvExport_Lead_Returns403()
+    public async Task CsvExport_Lead_ReturnsCsvNamedAfterScopeAndWeek()
     {
         var client = await app.LoginAsync("lena");
 
-        var response = await client.GetAsync("/export/overview/weekly.csv");
+        var response = await client.GetAsync("/export/overview/weekly.csv?case_type=ATO&week=2026-W45&as_of=2026-11-16T00:00:00Z");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("overview-weekly-ATO-2026-W45.csv", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+    }
+
+    [Fact]
+    public async Task CsvExport_DataPageTable_LeadStillReturns403()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync("/export/data/lake.csv");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReportsPage_Lead_OpensWithFiltersPrefilled()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var html = await client.GetStringAsync("/reports?week=2026-W45&case_type=ATO");
+
+        Assert.Contains("value=\"2026-W45\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"ATO\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("cut-off", html, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -178,6 +201,8 @@ public sealed class AccessTests(WebAppFixture app)
 
         Assert.DoesNotContain("href=\"/data", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/hangfire", html, StringComparison.Ordinal);
-        Assert.DoesNotContain(".csv", html, StringComparison.Ordinal);
+        // Leads export what they see and reach the packs; the Reports link keeps the filters.
+        Assert.Contains(".csv", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/reports?as_of=2026-11-16T00%3A00%3A00Z\"", html, StringComparison.Ordinal);
     }
 }

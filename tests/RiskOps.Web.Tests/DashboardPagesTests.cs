@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql;
 using RiskOps.Sql.Model;
 using RiskOps.Web.Dashboard;
@@ -10,6 +11,9 @@ namespace RiskOps.Web.Tests;
 public sealed partial class DashboardPagesTests(WebAppFixture app)
 {
     private const string AsOf = "as_of=2026-11-16T00:00:00Z";
+
+    /// <summary>Pages without a period filter review the last complete week before the as-of (2026-11-16 is W47's Monday).</summary>
+    private static readonly MetricFilters ReviewWeek = new() { Weeks = ["2026-W46"] };
 
     public static TheoryData<string, string> Pages => new()
     {
@@ -90,7 +94,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
     [Fact]
     public async Task Overview_Figures_EqualWarehouseForSameFilters()
     {
-        var filters = new MetricFilters { CaseTypes = ["ATO"] };
+        var filters = ReviewWeek with { CaseTypes = ["ATO"] };
         MetricsReport expected;
         using (var warehouse = Warehouse.Open(app.Lake))
         {
@@ -102,21 +106,23 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/?case_type=ATO&{AsOf}"));
 
         var rows = CsvText.Parse(csv);
-        Assert.Equal(["case_type", "decisions", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "sop_coverage"], rows[0]);
+        Assert.Equal(["case_type", "decisions", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "sop_coverage"], rows[0].Take(9));
         var ato = rows.Single(r => r[0] == "ATO");
         var slice = expected.ByCaseType.Single(m => m.CaseType == "ATO");
         Assert.True(slice.Decisions > 0);
         Assert.Equal(Format.Count(slice.Decisions), ato[1]);
-        Assert.Equal(Format.Pct(slice.Precision), ato[2]);
-        Assert.Equal(Format.Pct(slice.Recall), ato[3]);
-        Assert.Equal(Format.Pct(slice.AutomationRate), ato[4]);
-        Assert.Equal(Format.Pct(slice.SlaCompliance), ato[5]);
+        Assert.Equal(KpiCatalogue.Precision.Show(slice.Precision, Format.None), ato[2]);
+        Assert.Equal(KpiCatalogue.Recall.Show(slice.Recall, Format.None), ato[3]);
+        Assert.Equal(KpiCatalogue.Automation.Show(slice.AutomationRate, Format.None), ato[4]);
+        Assert.Equal(KpiCatalogue.Sla.Show(slice.SlaCompliance, Format.None), ato[5]);
+        // The n of each ratio follows in its own column (precision n = TP + FP).
+        Assert.Equal(Format.Count(slice.Tp + slice.Fp), ato[rows[0].ToList().IndexOf("precision_n")]);
 
-        // The cards show the latest week's figures.
-        var week = expected.ByWeek[^1];
-        Assert.Contains($"This week = {week.Week}", html, StringComparison.Ordinal);
-        Assert.Contains($"<div class=\"value\">{Format.Pct(week.Precision)}</div>", html, StringComparison.Ordinal);
-        Assert.Contains($"<div class=\"value\">{Format.Pct(week.Recall)}</div>", html, StringComparison.Ordinal);
+        // The cards show the week under review (the last complete week) with its n.
+        Assert.Contains("Period: 2026-W46 (2026-11-09 – 2026-11-15, UTC)", html, StringComparison.Ordinal);
+        Assert.Contains("compared with 2026-W45", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"value\">{KpiCatalogue.Precision.Show(expected.Overall.Precision, Format.None)}</div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"value\">{KpiCatalogue.Recall.Show(expected.Overall.Recall, Format.None)}</div>", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,7 +131,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         MetricsReport expected;
         using (var warehouse = Warehouse.Open(app.Lake))
         {
-            expected = warehouse.GetMetrics(MetricFilters.None, WarehouseAsOf);
+            expected = warehouse.GetMetrics(ReviewWeek, WarehouseAsOf);
         }
 
         var client = await app.LoginAsync("dana");
@@ -142,7 +148,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         ThresholdReport expected;
         using (var warehouse = Warehouse.Open(app.Lake))
         {
-            expected = warehouse.GetThresholds(MetricFilters.None);
+            expected = warehouse.GetThresholds(ReviewWeek);
         }
 
         var client = await app.LoginAsync("dana");
@@ -162,7 +168,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         MetricsReport expected;
         using (var warehouse = Warehouse.Open(app.Lake))
         {
-            expected = warehouse.GetMetrics(MetricFilters.None, WarehouseAsOf);
+            expected = warehouse.GetMetrics(ReviewWeek, WarehouseAsOf);
         }
 
         var client = await app.LoginAsync("dana");
@@ -175,7 +181,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
             var row = sla.Single(r => r[0] == (slice.CaseType ?? "all"));
             Assert.Equal(Format.Count(slice.ResolvedCases), row[2]);
             Assert.Equal(Format.Count(slice.OpenCases), row[3]);
-            Assert.Equal(Format.Pct(slice.SlaCompliance), row[4]);
+            Assert.Equal(KpiCatalogue.Sla.Show(slice.SlaCompliance, Format.None), row[4]);
             Assert.Equal(Format.Num(slice.ResolutionHoursP50, 2), row[5]);
         }
 
@@ -184,9 +190,10 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         foreach (var vendor in vendors)
         {
             var row = bpo.Single(r => r[0] == vendor.Value);
-            Assert.Equal(Format.Count(vendor.QaAudits), row[3]);
-            Assert.Equal(Format.Pct(vendor.DecisionAccuracy), row[5]);
-            Assert.Equal(Format.Num(vendor.Kappa), row[7]);
+            // The vendor table leaves out the vendor column (it repeats the key): key, org, qa_audits, correct, accuracy, kappa_cases, kappa.
+            Assert.Equal(Format.Count(vendor.QaAudits), row[2]);
+            Assert.Equal(KpiCatalogue.DecisionAccuracy.Show(vendor.DecisionAccuracy, Format.None), row[4]);
+            Assert.Equal(Format.Num(vendor.Kappa), row[6]);
         }
 
         Assert.NotEmpty(expected.SopCoverage);
@@ -194,7 +201,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         {
             var row = sop.Single(r => r[0] == coverage.CaseType);
             Assert.Equal(Format.Count(coverage.Scenarios), row[1]);
-            Assert.Equal(Format.Pct(coverage.Coverage), row[3]);
+            Assert.Equal(KpiCatalogue.SopCoverage.Show(coverage.Coverage, Format.None), row[3]);
         }
     }
 
@@ -204,12 +211,12 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         ClusterReport expected;
         using (var warehouse = Warehouse.Open(app.Lake))
         {
-            expected = warehouse.GetClusters(MetricFilters.None);
+            expected = warehouse.GetClusters(new MetricFilters { From = new DateOnly(2026, 10, 19), To = new DateOnly(2026, 11, 15) });
         }
 
         Assert.NotEmpty(expected.Clusters);
         var client = await app.LoginAsync("lena");
-        var list = await client.GetStringAsync($"/clusters?{AsOf}");
+        var list = await client.GetStringAsync($"/clusters?from=2026-W43&to=2026-W46&{AsOf}");
         var link = WebUtility.HtmlDecode(ClusterLink().Match(list).Groups[1].Value);
         Assert.StartsWith("/cluster?", link, StringComparison.Ordinal);
 
@@ -244,7 +251,7 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("sla-by_case_type.csv", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal("sla-by_case_type-all-2026-W46.csv", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
         Assert.StartsWith("case_type,manual_cases,resolved,open,sla_compliance,p50_hours,p90_hours", text, StringComparison.Ordinal);
         Assert.True(CsvText.Parse(text).Count > 2);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 using ScottPlot;
 
@@ -21,6 +22,16 @@ public static class QualityCharts
     private static readonly Color _good = Color.FromHex("#2e7d32");
     private static readonly Color _bad = Color.FromHex("#c62828");
     private static readonly Color _neutral = Color.FromHex("#546e7a");
+    private static readonly Color _small = Color.FromHex("#b0bec5");
+
+    /// <summary>At most this many categories are drawn as their own bar; the rest are pooled as "other".</summary>
+    public const int MaxCategories = 12;
+
+    /// <summary>Category labels longer than this are cut with an ellipsis.</summary>
+    public const int MaxLabelLength = 14;
+
+    /// <summary>The x-axis label of weekly charts.</summary>
+    public const string WeekAxis = "ISO week (UTC)";
 
     /// <summary>Reliability diagram: observed accuracy vs mean confidence per bin, with the diagonal.</summary>
     public static Plot Reliability(IReadOnlyList<ReliabilityBin> bins)
@@ -62,7 +73,7 @@ public static class QualityCharts
     /// <summary>Threshold sweep: pipeline precision/recall and automation vs threshold, recommendation marked.</summary>
     public static Plot ThresholdSweep(CaseTypeSweep sweep)
     {
-        var plot = NewPlot(sweep is null ? "Threshold sweep" : $"Threshold sweep — {sweep.CaseType}", "threshold", "share");
+        var plot = NewPlot(sweep is null ? "Threshold sweep" : $"Threshold sweep — {sweep.CaseType}", "auto-decision threshold t", "share of labeled cases");
         var points = sweep?.Sweep.OrderBy(p => p.Threshold).ToList() ?? [];
         if (points.Count == 0)
         {
@@ -80,8 +91,8 @@ public static class QualityCharts
             NoData(plot);
         }
 
-        plot.Add.HorizontalLine(0.95, 1, _precisionColor.WithAlpha(0.5), LinePattern.Dotted);
-        plot.Add.HorizontalLine(0.99, 1, _recallColor.WithAlpha(0.5), LinePattern.Dotted);
+        TargetLine(plot, KpiCatalogue.Precision, _precisionColor);
+        TargetLine(plot, KpiCatalogue.Recall, _recallColor);
         if (sweep!.RecommendedThreshold is { } recommended)
         {
             var line = plot.Add.VerticalLine(recommended, 1.5f, Colors.Black, LinePattern.Dashed);
@@ -94,15 +105,19 @@ public static class QualityCharts
             line.LegendText = "current " + Fmt(current, "0.00");
         }
 
-        plot.Axes.SetLimits(xs[0], xs[^1], 0, 1.02);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.Axes.SetLimits(xs[0], xs[^1], 0, 1.08);
+        LegendBelow(plot);
         return plot;
     }
 
-    /// <summary>Precision and recall per week with Wilson intervals.</summary>
+    /// <summary>
+    /// Precision and recall per week with their 95 % Wilson intervals: each whisker is drawn at its own point's x (the
+    /// two series sit a little left and right of the week's tick so their whiskers do not overlap), weeks labelled,
+    /// target lines labelled, the legend under the plot.
+    /// </summary>
     public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek)
     {
-        var plot = NewPlot("Precision and recall by week", null, "share");
+        var plot = NewPlot("Precision and recall by week", WeekAxis, "share (95 % interval)");
         var weeks = (byWeek ?? []).ToList();
         if (weeks.Count == 0 || weeks.All(w => w.Precision is null && w.Recall is null))
         {
@@ -112,17 +127,59 @@ public static class QualityCharts
         }
 
         var xs = Enumerable.Range(0, weeks.Count).Select(i => (double)i).ToArray();
-        AddSeries(plot, xs, weeks.Select(w => w.Precision).ToArray(), _precisionColor, "precision", markers: true);
-        AddInterval(plot, xs, weeks.Select(w => (w.Precision, w.PrecisionCiLow, w.PrecisionCiHigh)).ToArray(), _precisionColor, -0.06);
-        AddSeries(plot, xs, weeks.Select(w => w.Recall).ToArray(), _recallColor, "recall", markers: true);
-        AddInterval(plot, xs, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor, 0.06);
-        plot.Add.HorizontalLine(0.95, 1, _precisionColor.WithAlpha(0.5), LinePattern.Dotted);
-        plot.Add.HorizontalLine(0.99, 1, _recallColor.WithAlpha(0.5), LinePattern.Dotted);
+        const double offset = 0.1;
+        var left = xs.Select(x => x - offset).ToArray();
+        var right = xs.Select(x => x + offset).ToArray();
+        AddSeries(plot, left, weeks.Select(w => w.Precision).ToArray(), _precisionColor, "precision", markers: true);
+        AddInterval(plot, left, weeks.Select(w => (w.Precision, w.PrecisionCiLow, w.PrecisionCiHigh)).ToArray(), _precisionColor);
+        AddSeries(plot, right, weeks.Select(w => w.Recall).ToArray(), _recallColor, "recall", markers: true);
+        AddInterval(plot, right, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor);
+        TargetLine(plot, KpiCatalogue.Precision, _precisionColor);
+        TargetLine(plot, KpiCatalogue.Recall, _recallColor);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, weeks.Select(w => ShortWeek(w.Week)).ToArray());
         var lows = weeks.SelectMany(w => new[] { w.PrecisionCiLow ?? w.Precision, w.RecallCiLow ?? w.Recall })
             .Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Min();
-        plot.Axes.SetLimits(-0.5, weeks.Count - 0.5, Math.Max(0, Math.Floor(lows * 20) / 20 - 0.05), 1.02);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.Axes.SetLimits(-0.5, weeks.Count - 0.5, Math.Max(0, Math.Min(0.9, Math.Floor(lows * 20) / 20 - 0.05)), 1.03);
+        LegendBelow(plot);
+        return plot;
+    }
+
+    /// <summary>
+    /// One figure per week with labelled axes and week labels (ECE, Brier, SLA compliance…): a line with markers, the
+    /// KPI's target as a labelled line when it has one, and weeks without a value left as gaps.
+    /// </summary>
+    /// <param name="title">The chart title.</param>
+    /// <param name="weeks">Week labels (YYYY-Www), oldest first.</param>
+    /// <param name="values">One value per week (null = no figure).</param>
+    /// <param name="kpi">The KPI (axis format and target line).</param>
+    public static Plot WeeklyTrend(string title, IReadOnlyList<string?> weeks, IReadOnlyList<double?> values, Kpi kpi)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        var percent = kpi.Format == KpiFormat.Percent;
+        var plot = NewPlot(title, WeekAxis, percent ? kpi.Name.Split(" (")[0] + " (%)" : kpi.Name.Split(" (")[0]);
+        var labels = (weeks ?? []).ToList();
+        var ys = (values ?? []).Select(v => percent && v is { } x ? x * 100 : v).ToArray();
+        var xs = Enumerable.Range(0, ys.Length).Select(i => (double)i).ToArray();
+        if (!AddSeries(plot, xs, ys, _precisionColor, null, markers: true))
+        {
+            NoData(plot);
+        }
+
+        var present = ys.Where(v => v is not null).Select(v => v!.Value).ToList();
+        var high = present.DefaultIfEmpty(percent ? 100 : 0.1).Max();
+        var low = present.DefaultIfEmpty(0).Min();
+        if (kpi.Target is { } target && percent)
+        {
+            var line = plot.Add.HorizontalLine(target.Goal * 100, 1.2f, Colors.Black.WithAlpha(0.6), LinePattern.Dashed);
+            line.LegendText = "target " + target.Text;
+            LegendBelow(plot);
+            low = Math.Min(low, target.Goal * 100);
+            high = Math.Max(high, target.Goal * 100);
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, labels.Select(ShortWeek).ToArray());
+        var span = Math.Max(high - low, percent ? 2 : 0.01);
+        plot.Axes.SetLimits(-0.5, Math.Max(0.5, ys.Length - 0.5), percent ? Math.Max(0, low - span * 0.25) : 0, percent ? Math.Min(101, high + span * 0.25) : high + span * 0.3);
         return plot;
     }
 
@@ -194,7 +251,7 @@ public static class QualityCharts
     /// <summary>Open backlog ageing buckets (0–4 h, 4–24 h, 1–3 d, &gt; 3 d).</summary>
     public static Plot BacklogAgeing(MetricSet slice)
     {
-        var plot = NewPlot("Open backlog ageing", null, "open cases");
+        var plot = NewPlot("Open backlog ageing", "age of open cases at the as-of", "open cases");
         var counts = new[]
         {
             slice?.Backlog0To4h ?? 0, slice?.Backlog4To24h ?? 0, slice?.Backlog1To3d ?? 0, slice?.BacklogOver3d ?? 0,
@@ -228,11 +285,16 @@ public static class QualityCharts
         return plot;
     }
 
-    /// <summary>QA decision accuracy per vendor or reviewer against the 98 % benchmark.</summary>
+    /// <summary>
+    /// QA decision accuracy per vendor (or org) against the target: at most <see cref="MaxCategories"/> bars (the most
+    /// audited; the rest pooled as "other"), labels cut to <see cref="MaxLabelLength"/> characters, each bar's value
+    /// and n written on it, bars with n &lt; 30 grey (no status), and a labelled target line instead of a legend.
+    /// </summary>
     public static Plot DecisionAccuracy(IReadOnlyList<QualityRow> rows)
     {
-        var plot = NewPlot("QA decision accuracy", null, "accuracy");
-        var shown = (rows ?? []).Where(r => r.DecisionAccuracy is not null).ToList();
+        var kpi = KpiCatalogue.DecisionAccuracy;
+        var plot = NewPlot("QA decision accuracy", null, "share of audits judged correct");
+        var shown = Bound((rows ?? []).Where(r => r.DecisionAccuracy is not null && r.QaAudits > 0).ToList());
         if (shown.Count == 0)
         {
             NoData(plot);
@@ -240,24 +302,62 @@ public static class QualityCharts
             return plot;
         }
 
-        var bars = shown.Select((r, i) => new Bar
+        var bars = shown.Select((r, i) =>
         {
-            Position = i,
-            Value = r.DecisionAccuracy!.Value,
-            FillColor = r.DecisionAccuracy!.Value >= 0.98 ? _good : _bad,
-            Label = Fmt(r.DecisionAccuracy!.Value * 100, "0.0") + " %",
+            var status = kpi.Status(r.DecisionAccuracy, r.QaAudits);
+            return new Bar
+            {
+                Position = i,
+                Value = r.DecisionAccuracy!.Value,
+                FillColor = status switch
+                {
+                    KpiStatus.Green => _good,
+                    KpiStatus.Amber => Color.FromHex("#f9a825"),
+                    KpiStatus.Red => _bad,
+                    _ => _small,
+                },
+                Label = kpi.Show(r.DecisionAccuracy) + "\nn=" + r.QaAudits.ToString(CultureInfo.InvariantCulture),
+            };
         }).ToList();
         var barPlot = plot.Add.Bars(bars);
-        barPlot.ValueLabelStyle.FontSize = 10;
-        plot.Add.HorizontalLine(0.98, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "98 % benchmark";
+        barPlot.ValueLabelStyle.FontSize = 9;
+        var goal = kpi.Target!.Goal;
+        plot.Add.HorizontalLine(goal, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "target " + kpi.Target.Text;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             shown.Select((_, i) => (double)i).ToArray(),
-            shown.Select(r => r.Value ?? r.Vendor ?? r.Org ?? "—").ToArray());
-        var low = shown.Min(r => r.DecisionAccuracy!.Value);
-        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, Math.Max(0, Math.Min(0.9, Math.Floor(low * 20) / 20 - 0.05)), 1.03);
-        plot.ShowLegend(Alignment.LowerRight);
+            shown.Select(r => Truncate(r.Value ?? r.Vendor ?? r.Org ?? "—")).ToArray());
+        var low = Math.Max(0, Math.Min(0.9, Math.Floor(shown.Min(r => r.DecisionAccuracy!.Value) * 20) / 20 - 0.05));
+        LegendBelow(plot);
+        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, 1.06);
         return plot;
     }
+
+    /// <summary>The rows with the most QA audits (at most <see cref="MaxCategories"/> − 1) and one pooled "other" row for the rest.</summary>
+    internal static List<QualityRow> Bound(List<QualityRow> rows)
+    {
+        if (rows.Count <= MaxCategories)
+        {
+            return rows;
+        }
+
+        var keep = rows.OrderByDescending(r => r.QaAudits).ThenBy(r => r.Value, StringComparer.Ordinal).Take(MaxCategories - 1).ToList();
+        var rest = rows.Except(keep).ToList();
+        var audits = rest.Sum(r => r.QaAudits);
+        var correct = rest.Sum(r => r.Correct);
+        keep.Add(new QualityRow
+        {
+            Dimension = rows[0].Dimension,
+            Value = $"other ({rest.Count})",
+            QaAudits = audits,
+            Correct = correct,
+            DecisionAccuracy = audits == 0 ? null : (double)correct / audits,
+        });
+        return keep;
+    }
+
+    /// <summary>A category label cut to <see cref="MaxLabelLength"/> characters with an ellipsis.</summary>
+    public static string Truncate(string label) =>
+        label.Length <= MaxLabelLength ? label : label[..(MaxLabelLength - 1)] + "…";
 
     /// <summary>Weekly error counts of one cluster.</summary>
     public static Plot ClusterTrend(Cluster cluster)
@@ -360,16 +460,41 @@ public static class QualityCharts
         return drawn;
     }
 
-    private static void AddInterval(Plot plot, double[] xs, (double? Value, double? Low, double? High)[] points, Color color, double offset)
+    /// <summary>Whiskers at exactly the x of their points, with short caps.</summary>
+    private static void AddInterval(Plot plot, double[] xs, (double? Value, double? Low, double? High)[] points, Color color)
     {
+        const double cap = 0.05;
         for (var i = 0; i < points.Length; i++)
         {
             if (points[i] is { Low: { } low, High: { } high })
             {
-                var line = plot.Add.Line(xs[i] + offset, low, xs[i] + offset, high);
-                line.LineStyle = new LineStyle { Color = color.WithAlpha(0.6), Width = 1.5f };
+                var style = new LineStyle { Color = color.WithAlpha(0.7), Width = 1.5f };
+                plot.Add.Line(xs[i], low, xs[i], high).LineStyle = style;
+                plot.Add.Line(xs[i] - cap, low, xs[i] + cap, low).LineStyle = style;
+                plot.Add.Line(xs[i] - cap, high, xs[i] + cap, high).LineStyle = style;
             }
         }
+    }
+
+    /// <summary>A KPI's target as a dotted line with its label ("precision > 95 %") at the right end.</summary>
+    private static void TargetLine(Plot plot, Kpi kpi, Color color)
+    {
+        if (kpi.Target is not { } target)
+        {
+            return;
+        }
+
+        // Named in the legend under the plot: a label inside the data area would cover the points near the target.
+        var line = plot.Add.HorizontalLine(target.Goal, 1.2f, color.WithAlpha(0.8), LinePattern.Dotted);
+        line.LegendText = $"{kpi.Name.ToLowerInvariant()} target {target.Text}";
+    }
+
+    /// <summary>The legend under the plot, in rows: it never covers a bar or a point.</summary>
+    private static void LegendBelow(Plot plot)
+    {
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.Legend.FontSize = 10;
     }
 
     /// <summary>"2026-W46" → "W46": the year only crowds the axis (the title or page gives the period).</summary>

@@ -118,7 +118,8 @@ public sealed class ReportDeliveryJob(
             {
                 messageId = await ReportMailer.SendAsync(
                     settings,
-                    new ReportEmail(recipients, $"{pending.Title} — {subscription.Name}", pending.SummaryHtml, pending.SummaryText, pending.Pdf, fileName),
+                    new ReportEmail(recipients, $"{pending.Title} — {subscription.Name}", pending.SummaryHtml, pending.SummaryText, pending.Pdf,
+                        CalibrationPack.FileName(period, new MetricFilters { CaseTypes = subscription.CaseTypes, Vendors = subscription.Vendors })),
                     cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RiskOps.Reports.Charts;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 using static RiskOps.Reports.Pdf.ReportFormat;
 
@@ -46,17 +47,42 @@ public static class CalibrationPack
     /// <summary>The pack's title, e.g. "Weekly calibration pack — 2026-W46".</summary>
     public static string Title(PackData data) => $"Weekly calibration pack — {data.Request.Period.Week}";
 
-    /// <summary>The header lines: period, scope, data cut-off and label completeness (contract §4).</summary>
+    /// <summary>
+    /// The header lines: period, scope, the as-of (the instant open cases are aged to — contract v2: never called a
+    /// cut-off), the data freshness and label completeness (contract §4).
+    /// </summary>
     public static IReadOnlyList<string> HeaderLines(PackData data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         var period = data.Request.Period;
         var overall = data.Current.Overall;
         return
         [
             $"Period: {period.Week} ({Day(period.Start)} – {Day(period.End)}, UTC)   ·   Scope: {ScopeText(data.Request.Scope)}",
-            $"Data cut-off (as-of): {Instant(data.Request.AsOf)}   ·   Label completeness: {Percent(overall.LabelCompleteness)} " +
-            $"({Count(overall.LabeledCases)} of {Count(overall.Decisions)} cases labeled so far)",
+            $"Open cases aged to (as of): {Instant(data.Request.AsOf)}   ·   Data through: {data.DataThrough} (latest batch included)",
+            $"Label completeness: {Percent(overall.LabelCompleteness)} ({Count(overall.LabeledCases)} of {Count(overall.Decisions)} cases labeled so far)",
         ];
+    }
+
+    /// <summary>The pack's file name (archive and email attachment): week and scope, e.g. <c>calibration-pack-2026-W47-ATO-keystone.pdf</c>.</summary>
+    public static string FileName(ReportPeriod period, MetricFilters scope)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(scope);
+        var parts = new List<string> { "calibration-pack", period.Week };
+        parts.AddRange(scope.CaseTypes);
+        parts.AddRange(scope.Vendors);
+        parts.AddRange(scope.Regions);
+        parts.AddRange(scope.ModelVersions.Select(v => "model-" + v));
+        if (parts.Count == 2)
+        {
+            parts.Add("all");
+        }
+
+        var name = string.Join('-', parts.Select(Slug));
+        return (name.Length > 100 ? name[..100] : name) + ".pdf";
+
+        static string Slug(string text) => new(text.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' ? ch : '-').ToArray());
     }
 
     /// <summary>The scope in words: "all case types, all vendors" or the lists.</summary>
@@ -86,47 +112,88 @@ public static class CalibrationPack
         return string.Join("; ", parts);
     }
 
-    /// <summary>One KPI line of the summary.</summary>
-    /// <param name="Name">KPI name.</param>
-    /// <param name="Current">This week.</param>
-    /// <param name="Previous">Last week.</param>
-    /// <param name="Target">Target, or null when the KPI has none.</param>
-    /// <param name="IsRatio">Printed as a percentage (else as a 3-decimal score).</param>
-    public sealed record KpiLine(string Name, double? Current, double? Previous, KpiTarget? Target, bool IsRatio = true)
+    /// <summary>One KPI line of the summary: the catalogue's KPI in this week and last week.</summary>
+    /// <param name="Kpi">The KPI (name, target, format, n).</param>
+    /// <param name="CurrentSet">This week's figures.</param>
+    /// <param name="PreviousSet">Last week's figures.</param>
+    public sealed record KpiLine(Kpi Kpi, MetricSet CurrentSet, MetricSet PreviousSet)
     {
-        /// <summary>This week's status.</summary>
-        public Rag Status => Target?.Judge(Current) ?? Rag.None;
+        /// <summary>The KPI's name.</summary>
+        public string Name => Kpi.Name;
 
-        /// <summary>A value as printed.</summary>
-        public string Show(double? value) => IsRatio ? Percent(value) : Number(value);
+        /// <summary>This week's value.</summary>
+        public double? Current => Kpi.Value(CurrentSet);
 
-        /// <summary>The change as printed.</summary>
-        public string Change => IsRatio ? Points(Current, Previous) :
-            Current is { } c && Previous is { } p ? (c - p >= 0 ? "+" : "−") + Number(Math.Abs(c - p)) : NotAvailable;
+        /// <summary>Last week's value.</summary>
+        public double? Previous => Kpi.Value(PreviousSet);
+
+        /// <summary>The target, or null.</summary>
+        public KpiTarget? Target => Kpi.Target;
+
+        /// <summary>This week's status (n &lt; 30: no colour).</summary>
+        public KpiStatus Status => Kpi.Status(CurrentSet);
+
+        /// <summary>The week-over-week change and whether it is significant.</summary>
+        public KpiChange Comparison => KpiChange.Of(Kpi, CurrentSet, PreviousSet);
+
+        /// <summary>A value as printed (rounded so that it agrees with the target).</summary>
+        public string Show(double? value) => Kpi.Show(value);
+
+        /// <summary>This week's value with its n.</summary>
+        public string ShowCurrent => Kpi.ShowWithN(CurrentSet);
+
+        /// <summary>Last week's value with its n.</summary>
+        public string ShowPrevious => Kpi.ShowWithN(PreviousSet);
+
+        /// <summary>The change as printed ("−3.1 pts", "−3.1 pts *" when significant).</summary>
+        public string Change => Comparison.ShortLabel;
+
+        /// <summary>The status as printed ("n not reported" when the warehouse does not give this KPI's n yet).</summary>
+        public string StatusText => Status == KpiStatus.SmallSample && Kpi.N(CurrentSet) is null ? "n not reported" : StatusWord(Status);
     }
 
-    /// <summary>The KPIs of the summary, this week vs last week.</summary>
+    /// <summary>The KPIs of the summary, this week vs last week (the catalogue's headline KPIs).</summary>
     public static IReadOnlyList<KpiLine> Kpis(PackData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var c = data.Current.Overall;
-        var p = data.Previous.Overall;
-        return
-        [
-            new("Precision", c.Precision, p.Precision, KpiTargets.Precision),
-            new("Recall", c.Recall, p.Recall, KpiTargets.Recall),
-            new("Recall on auto-decided (audit sample)", c.RecallAuto, p.RecallAuto, KpiTargets.Recall),
-            new("SLA compliance", c.SlaCompliance, p.SlaCompliance, KpiTargets.Sla),
-            new("Decision accuracy (QA)", c.DecisionAccuracy, p.DecisionAccuracy, KpiTargets.DecisionAccuracy),
-            new("Key-user escalation compliance", c.KeyUserEscalationCompliance, p.KeyUserEscalationCompliance, KpiTargets.KeyUserEscalation),
-            new("SOP coverage", c.SopCoverage, p.SopCoverage, KpiTargets.SopCoverage),
-            new("Automation rate", c.AutomationRate, p.AutomationRate, null),
-            new("ECE (lower is better)", c.Ece, p.Ece, null, IsRatio: false),
-            new("Brier score (lower is better)", c.Brier, p.Brier, null, IsRatio: false),
-        ];
+        return KpiCatalogue.Headline.Select(k => new KpiLine(k, data.Current.Overall, data.Previous.Overall)).ToList();
     }
 
-    /// <summary>The computed "what changed" sentences: KPI moves, the case type that moved most, the cluster that drove it and its route.</summary>
+    /// <summary>A status as printed in tables and the email: GREEN, AMBER, RED, "n < 30", "no target", n/a.</summary>
+    public static string StatusWord(KpiStatus status) => status switch
+    {
+        KpiStatus.Green => "GREEN",
+        KpiStatus.Amber => "AMBER",
+        KpiStatus.Red => "RED",
+        KpiStatus.SmallSample => Kpi.SmallSampleText,
+        KpiStatus.NoTarget => "no target",
+        _ => NotAvailable,
+    };
+
+    /// <summary>The badge of a status: only red, amber and green are coloured.</summary>
+    public static Rag Badge(KpiStatus status) => status switch
+    {
+        KpiStatus.Green => Rag.Green,
+        KpiStatus.Amber => Rag.Amber,
+        KpiStatus.Red => Rag.Red,
+        _ => Rag.None,
+    };
+
+    /// <summary>A table cell of a KPI in a slice: the value (greyed "n &lt; 30" note when the sample is small), badge by status.</summary>
+    public static TableCell Cell(Kpi kpi, MetricSet set)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        ArgumentNullException.ThrowIfNull(set);
+        var status = kpi.Status(set);
+        var text = kpi.Show(kpi.Value(set));
+        return status == KpiStatus.SmallSample ? new TableCell(text + " (n < 30)") : new TableCell(text, Badge(status));
+    }
+
+    /// <summary>
+    /// The computed "what changed" sentences (contract v2): only significant week-over-week changes are cited, each with
+    /// both n and the p-value; then the case type whose precision or recall changed most significantly; then the week's
+    /// top clusters, taken from the same list as the misclassification batch section.
+    /// </summary>
     public static IReadOnlyList<string> WhatChanged(PackData data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -142,51 +209,44 @@ public static class CalibrationPack
         }
         else
         {
-            foreach (var kpi in Kpis(data).Where(k => k.IsRatio && k.Current is not null && k.Previous is not null))
+            var changes = Kpis(data).Select(k => k.Comparison).ToList();
+            foreach (var change in changes.Where(c => c.Significant))
             {
-                var delta = kpi.Current!.Value - kpi.Previous!.Value;
-                var previousStatus = kpi.Target?.Judge(kpi.Previous);
-                if (Math.Abs(delta) >= 0.01 || (kpi.Target is not null && previousStatus != kpi.Status))
-                {
-                    var verb = delta > 0 ? "rose" : delta < 0 ? "fell" : "held";
-                    var status = kpi.Status == Rag.None ? "" : $" ({kpi.Status.ToString().ToLowerInvariant()})";
-                    lines.Add($"{kpi.Name} {verb} from {Percent(kpi.Previous)} to {Percent(kpi.Current)} ({kpi.Change}){status}.");
-                }
+                lines.Add(change.Sentence());
             }
 
             if (lines.Count == 0)
             {
-                lines.Add("No KPI moved by 1 point or more since last week, and none changed status.");
+                var small = changes.Count(c => c.Kpi.Proportion && !c.Kpi.Census && (c.CurrentN < Kpi.MinimumN || c.PreviousN < Kpi.MinimumN));
+                lines.Add("No KPI changed significantly since last week (two-proportion z-test, p < 0.05, both weeks n ≥ 30)" +
+                    (small > 0 ? $"; {small} KPI(s) had fewer than 30 cases in a week and cannot be compared." : "."));
             }
         }
 
-        var mover = BiggestMover(data);
-        if (mover is not null)
+        if (BiggestMover(data) is { } mover)
         {
-            lines.Add($"{mover.Value.CaseType} moved most: {mover.Value.Kpi} {Percent(mover.Value.Previous)} → {Percent(mover.Value.Current)} " +
-                $"({Points(mover.Value.Current, mover.Value.Previous)}).");
+            lines.Add($"{mover.CaseType} changed most: {mover.Change.Sentence()}");
         }
 
-        var driverType = mover?.CaseType;
-        var driverLabel = mover is { Kpi: "recall" } ? "FN" : "FP";
-        var driver = data.Clusters.Clusters
-            .Where(c => driverType is null || c.CaseType == driverType)
-            .OrderBy(c => c.Label == driverLabel ? 0 : 1)
-            .ThenBy(c => c.Rank)
-            .ThenByDescending(c => c.ExcessErrors)
-            .FirstOrDefault();
-        if (driver is not null)
+        var top = TopClusters(data);
+        if (top.Count > 0)
         {
-            lines.Add($"Top driver: the {driver.Label} cluster {SignalsText(driver)} in {driver.CaseType} " +
-                $"({Count(driver.Support)} of {Count(driver.Cases)} cases, {Number(driver.ExcessErrors, 1)} excess errors), " +
-                $"root cause {driver.RootCauseType ?? NotAvailable}{(driver.RootCauseCode is null ? "" : " " + driver.RootCauseCode)} → route {RouteText(driver)}.");
+            lines.Add("Top patterns this week (section 4): " + string.Join("; ", top.Select(c =>
+                $"{c.CaseType} {c.Label} {SignalsText(c)} ({Count(c.Support)} of {Count(c.Cases)} cases, route {RouteText(c)})")) + ".");
         }
         else
         {
-            lines.Add("No FP/FN cluster reaches the minimum support of 5 cases in this week.");
+            lines.Add("No FP/FN pattern qualifies as a cluster in this week (section 4).");
         }
 
         return lines;
+    }
+
+    /// <summary>The week's top clusters by excess errors: the summary names these, from the same list as section 4.</summary>
+    public static IReadOnlyList<Cluster> TopClusters(PackData data, int count = 3)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Clusters.Clusters.OrderByDescending(c => c.ExcessErrors).ThenBy(c => c.CaseType, StringComparer.Ordinal).ThenBy(c => c.Rank).Take(count).ToList();
     }
 
     /// <summary>Route in words: "A — retrain", "B — decision rules", "C — SOP update".</summary>
@@ -206,13 +266,13 @@ public static class CalibrationPack
     /// <summary>The signals of a cluster, "new_device + vpn_ip".</summary>
     public static string SignalsText(Cluster cluster) => string.Join(" + ", cluster.Signals);
 
-    private readonly record struct Mover(string CaseType, string Kpi, double? Previous, double? Current);
+    private readonly record struct Mover(string CaseType, KpiChange Change);
 
+    /// <summary>The case type whose precision or recall changed most among significant changes (null when none is significant).</summary>
     private static Mover? BiggestMover(PackData data)
     {
         var previous = data.Previous.ByCaseType.Where(s => s.CaseType is not null).ToDictionary(s => s.CaseType!, StringComparer.Ordinal);
         Mover? best = null;
-        var bestDelta = 0.0;
         foreach (var slice in data.Current.ByCaseType.Where(s => s.CaseType is not null).OrderBy(s => s.CaseType, StringComparer.Ordinal))
         {
             if (!previous.TryGetValue(slice.CaseType!, out var before))
@@ -220,17 +280,17 @@ public static class CalibrationPack
                 continue;
             }
 
-            foreach (var (kpi, now, then) in new[] { ("precision", slice.Precision, before.Precision), ("recall", slice.Recall, before.Recall) })
+            foreach (var kpi in new[] { KpiCatalogue.Precision, KpiCatalogue.Recall })
             {
-                if (now is { } n && then is { } t && Math.Abs(n - t) > bestDelta)
+                var change = KpiChange.Of(kpi, slice, before);
+                if (change.Significant && change.Points is { } d && (best is null || Math.Abs(d) > Math.Abs(best.Value.Change.Points!.Value)))
                 {
-                    bestDelta = Math.Abs(n - t);
-                    best = new Mover(slice.CaseType!, kpi, then, now);
+                    best = new Mover(slice.CaseType!, change);
                 }
             }
         }
 
-        return bestDelta >= 0.005 ? best : null;
+        return best;
     }
 
     private static void Summary(PackData data, List<PdfBlock> blocks)
@@ -243,20 +303,20 @@ public static class CalibrationPack
 
         blocks.Add(new Table(
             [
-                new TableColumn("KPI", 3), new TableColumn("This week", 1.3f, CellAlign.Right), new TableColumn("Target", 1.2f, CellAlign.Right),
-                new TableColumn("Last week", 1.3f, CellAlign.Right), new TableColumn("Change", 1.2f, CellAlign.Right), new TableColumn("Status", 1.1f),
+                new TableColumn("KPI", 2.6f), new TableColumn("This week (n)", 1.9f, CellAlign.Right), new TableColumn("Target", 0.9f, CellAlign.Right),
+                new TableColumn("Last week (n)", 1.9f, CellAlign.Right), new TableColumn("Change (* significant)", 1.5f, CellAlign.Right), new TableColumn("Status", 0.9f),
             ],
             Kpis(data).Select(k => (IReadOnlyList<TableCell>)
             [
-                k.Name, k.Show(k.Current), k.Target?.Text ?? "—", k.Show(k.Previous), k.Change,
-                k.Target is null ? new TableCell("no target") : new TableCell(StatusText(k.Status), k.Status),
+                k.Name, k.ShowCurrent, k.Target?.Text ?? "—", k.ShowPrevious, k.Change, new TableCell(k.StatusText, Badge(k.Status)),
             ]).ToList()));
         blocks.Add(new Heading("What changed", 2));
         blocks.Add(new Paragraph(string.Join("\n", WhatChanged(data).Select(l => "• " + l))));
         blocks.Add(new Paragraph(
             $"Volume: {Count(data.Current.Overall.Decisions)} cases scored, {Count(data.Current.Overall.ManualCases)} sent to humans, " +
             $"{Count(data.Current.Overall.QaAudits)} QA audits. Status: green meets the target, amber is within the documented margin " +
-            "below it (appendix), red is further off; n/a means the week has no figure.", Size: 8, Muted: true));
+            "below it (appendix), red is further off; a figure with n < 30 has no status; n/a means the week has no figure. " +
+            "A change is marked significant when both weeks have n ≥ 30 and a two-proportion z-test gives p < 0.05.", Size: 8, Muted: true));
     }
 
     private static void ModelQuality(PackData data, List<PdfBlock> blocks)
@@ -278,8 +338,8 @@ public static class CalibrationPack
             SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
             [
                 s.CaseType ?? "All (pooled)", Count(s.LabeledCases), Count(s.Tp), Count(s.Fp), Count(s.Tn), Count(s.Fn),
-                new TableCell(Percent(s.Precision), KpiTargets.Precision.Judge(s.Precision)), Interval(s.PrecisionCiLow, s.PrecisionCiHigh),
-                new TableCell(Percent(s.Recall), KpiTargets.Recall.Judge(s.Recall)), Interval(s.RecallCiLow, s.RecallCiHigh),
+                Cell(KpiCatalogue.Precision, s), Interval(s.PrecisionCiLow, s.PrecisionCiHigh),
+                Cell(KpiCatalogue.Recall, s), Interval(s.RecallCiLow, s.RecallCiHigh),
                 Percent(s.F1), Percent(s.AutomationRate),
             ]).ToList(),
             FontSize: 7f));
@@ -289,8 +349,10 @@ public static class CalibrationPack
             blocks.Add(new Heading(slice.CaseType!, 2));
             blocks.Add(new Paragraph(
                 $"{Count(slice.Decisions)} cases, {Count(slice.LabeledCases)} labeled ({Percent(slice.LabelCompleteness)}). " +
-                $"Precision {Percent(slice.Precision)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
-                $"recall {Percent(slice.Recall)} (95 % CI {Interval(slice.RecallCiLow, slice.RecallCiHigh)}), accuracy {Percent(slice.Accuracy)}.", Size: 8.5f));
+                $"Precision {KpiCatalogue.Precision.ShowWithN(slice)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
+                $"recall {KpiCatalogue.Recall.ShowWithN(slice)} (95 % CI {Interval(slice.RecallCiLow, slice.RecallCiHigh)}), accuracy {Percent(slice.Accuracy)}." +
+                (KpiCatalogue.Precision.Status(slice) == KpiStatus.SmallSample || KpiCatalogue.Recall.Status(slice) == KpiStatus.SmallSample
+                    ? " Fewer than 30 cases behind a figure: too few to judge against its target." : ""), Size: 8.5f));
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
             blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend)], 180));
         }
@@ -317,10 +379,12 @@ public static class CalibrationPack
         blocks.Add(new Heading("Recommended thresholds", 2));
         blocks.Add(new Paragraph(
             "The lowest threshold t (0.50–0.99) at which the pipeline (agent above t, humans below) keeps precision > 95 % and " +
-            "recall > 99 % on this week's labeled cases; capacity is the manual load it implies.", Size: 8.5f, Muted: true));
+            "recall > 99 % on this week's labeled cases; capacity is the manual load it implies. A recommendation from fewer than " +
+            "30 labeled cases is shown but not to be acted on.", Size: 8.5f, Muted: true));
         blocks.Add(new Table(
             [
-                new TableColumn("Case type", 2.2f), new TableColumn("Current", 1, CellAlign.Right), new TableColumn("Recommended", 1.3f, CellAlign.Right),
+                new TableColumn("Case type", 2.2f), new TableColumn("Labeled cases", 1.1f, CellAlign.Right), new TableColumn("Current", 1, CellAlign.Right),
+                new TableColumn("Recommended", 1.5f, CellAlign.Right),
                 new TableColumn("Precision", 1.1f, CellAlign.Right), new TableColumn("Recall", 1.1f, CellAlign.Right),
                 new TableColumn("Automation", 1.2f, CellAlign.Right), new TableColumn("Manual cases/day", 1.3f, CellAlign.Right),
                 new TableColumn("Reviewer h/day", 1.3f, CellAlign.Right),
@@ -330,7 +394,7 @@ public static class CalibrationPack
                 var at = s.RecommendedThreshold is { } r ? s.Sweep.FirstOrDefault(p => Math.Abs(p.Threshold - r) < 1e-9) : null;
                 return (IReadOnlyList<TableCell>)
                 [
-                    s.CaseType, Threshold(s.CurrentThreshold), s.RecommendedThreshold is null ? "none meets targets" : Threshold(s.RecommendedThreshold),
+                    s.CaseType, Count(s.LabeledCases), Threshold(s.CurrentThreshold), RecommendedText(s),
                     Percent(at?.Precision), Percent(at?.Recall), Percent(at?.Automation), Number(at?.ManualCasesPerDay, 1), Number(at?.ReviewerHoursPerDay, 1),
                 ];
             }).ToList()));
@@ -413,8 +477,8 @@ public static class CalibrationPack
                 SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
                 [
                     s.CaseType ?? "All (pooled)", Count(s.ManualCases), Count(s.ResolvedCases), Count(s.OpenCases),
-                    new TableCell(Percent(s.SlaCompliance), KpiTargets.Sla.Judge(s.SlaCompliance)), Hours(s.ResolutionHoursP50), Hours(s.ResolutionHoursP90),
-                    Count(s.KeyUserCases), new TableCell(Percent(s.KeyUserEscalationCompliance), KpiTargets.KeyUserEscalation.Judge(s.KeyUserEscalationCompliance)),
+                    Cell(KpiCatalogue.Sla, s), Hours(s.ResolutionHoursP50), Hours(s.ResolutionHoursP90),
+                    Count(s.KeyUserCases), Cell(KpiCatalogue.KeyUserEscalation, s),
                 ]).ToList()));
             var vendors = data.Current.Quality.Where(q => q.Dimension == "vendor").ToList();
             blocks.Add(new ChartRow([QualityCharts.BacklogAgeing(data.Current.Overall), QualityCharts.DecisionAccuracy(vendors)], 190));
@@ -428,7 +492,7 @@ public static class CalibrationPack
                 data.Current.Quality.Where(q => q.Dimension is "org" or "vendor").Select(q => (IReadOnlyList<TableCell>)
                 [
                     q.Dimension, q.Value ?? NotAvailable, Count(q.QaAudits), Count(q.Correct),
-                    new TableCell(Percent(q.DecisionAccuracy), KpiTargets.DecisionAccuracy.Judge(q.DecisionAccuracy)), Number(q.Kappa),
+                    Cell(KpiCatalogue.DecisionAccuracy, new MetricSet { DecisionAccuracy = q.DecisionAccuracy, QaAudits = q.QaAudits, QaCorrect = q.Correct }), Number(q.Kappa),
                 ]).ToList(),
                 "No QA audit of this week's reviews in scope."));
         }
@@ -440,7 +504,7 @@ public static class CalibrationPack
                 new TableColumn("Coverage", 1.2f, CellAlign.Right),
             ],
             data.Current.SopCoverage.Select(s => (IReadOnlyList<TableCell>)
-                [s.CaseType, Count(s.Scenarios), Count(s.Covered), new TableCell(Percent(s.Coverage), KpiTargets.SopCoverage.Judge(s.Coverage))]).ToList(),
+                [s.CaseType, Count(s.Scenarios), Count(s.Covered), Cell(KpiCatalogue.SopCoverage, new MetricSet { SopCoverage = s.Coverage, SopScenarios = s.Scenarios })]).ToList(),
             "No SOP catalogue in scope."));
         blocks.Add(new Table(
             [new TableColumn("Case type", 2.2f), new TableColumn("Uncovered type-C root cause", 3.2f), new TableColumn("Cases", 1, CellAlign.Right)],
@@ -452,16 +516,16 @@ public static class CalibrationPack
     {
         blocks.Add(new Heading(SectionTitles[5], NewPage: true));
         blocks.Add(new Heading("Metric definitions", 2));
-        blocks.Add(new Paragraph(string.Join("\n", Definitions.Select(d => "• " + d)), Size: 8));
+        blocks.Add(new Table(
+            [new TableColumn("KPI", 2f), new TableColumn("Definition", 6f), new TableColumn("n counts", 2f)],
+            KpiCatalogue.All.Select(k => (IReadOnlyList<TableCell>)[k.Name, k.Definition, k.Census ? "census (no n rule)" : k.NLabel]).ToList(),
+            FontSize: 7.5f));
+        blocks.Add(new Paragraph(string.Join("\n", KpiCatalogue.Terms.Select(t => $"• {t.Term}: {t.Definition}").Concat(Definitions.Select(d => "• " + d))), Size: 8));
         blocks.Add(new Heading("Targets and status margins", 2));
         blocks.Add(new Table(
-            [new TableColumn("KPI", 2.5f), new TableColumn("Target (green)", 1.3f), new TableColumn("Amber from", 1.3f)],
-            new (string Name, KpiTarget Target)[]
-            {
-                ("Precision", KpiTargets.Precision), ("Recall", KpiTargets.Recall), ("SLA compliance", KpiTargets.Sla),
-                ("Decision accuracy (QA)", KpiTargets.DecisionAccuracy), ("Key-user escalation", KpiTargets.KeyUserEscalation),
-                ("SOP coverage", KpiTargets.SopCoverage),
-            }.Select(t => (IReadOnlyList<TableCell>)[t.Name, t.Target.Text, "≥ " + Percent(t.Target.Target - t.Target.AmberMargin)]).ToList()));
+            [new TableColumn("KPI", 2.5f), new TableColumn("Target (green)", 1.3f), new TableColumn("Amber from", 1.3f), new TableColumn("Status needs", 2f)],
+            KpiCatalogue.WithTargets.Select(k => (IReadOnlyList<TableCell>)
+                [k.Name, k.Target!.Text, k.Target.AmberText, k.Census ? "any n (census)" : "n ≥ 30"]).ToList()));
         blocks.Add(new Heading("Data freshness", 2));
         blocks.Add(new Table(
             [new TableColumn("Kind", 2), new TableColumn("Stored rows", 1.2f, CellAlign.Right), new TableColumn("Latest ingestion", 2)],
@@ -484,29 +548,16 @@ public static class CalibrationPack
 
     private static readonly string[] Definitions =
     [
-        "Confusion over labeled cases (a decision and a latest label): precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2TP/(2TP+FP+FN), accuracy = (TP+TN)/all; 95 % Wilson intervals.",
-        "Recall on auto-decided cases uses only audit_sample labels, weighted by sample_weight.",
-        "Automation rate = decisions routed auto / all decisions.",
-        "SLA compliance = manual cases resolved within 4 h / (resolved + open cases older than 4 h at the data cut-off).",
-        "Decision accuracy = QA audits with verdict correct / all QA audits (latest per audit). Kappa: Cohen's kappa of the final human decision vs the ground truth.",
-        "Key-user escalation compliance = manual cases with priority ≥ 75 that were escalated or reviewed by a senior or lead / all such cases.",
-        "SOP coverage = covered scenarios / all scenarios (latest per scenario). A gap is a type-C root cause code with no covered scenario.",
-        "Calibration: 10 confidence bins; ECE = Σ (n_bin/N)·|accuracy − mean confidence|; Brier = mean((confidence − correct)²).",
         "Threshold sweep t = 0.50…0.99: cases at or above t keep the agent's decision, cases below go to a human taken to be right.",
-        "Clusters: signal sets of 1–3 signals with at least 5 error cases, ranked by excess errors over the case type's error rate.",
-        "Label completeness = labeled cases / cases scored in the week; figures of a recent week move as labels arrive.",
+        "Clusters (section 4) follow the warehouse's cluster rule (contract §2); their route totals are sums of supports.",
     ];
+
+    private static string RecommendedText(CaseTypeSweep sweep) => sweep.RecommendedThreshold is null
+        ? "none meets targets"
+        : Threshold(sweep.RecommendedThreshold) + (sweep.LabeledCases < Kpi.MinimumN ? " (n < 30)" : "");
 
     private static IEnumerable<MetricSet> SlicesWithOverall(MetricsReport report) =>
         report.ByCaseType.Where(s => s.CaseType is not null).Append(report.Overall);
-
-    private static string StatusText(Rag rag) => rag switch
-    {
-        Rag.Green => "GREEN",
-        Rag.Amber => "AMBER",
-        Rag.Red => "RED",
-        _ => NotAvailable,
-    };
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

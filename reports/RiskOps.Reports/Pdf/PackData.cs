@@ -4,10 +4,10 @@ using RiskOps.Sql.Model;
 
 namespace RiskOps.Reports.Pdf;
 
-/// <summary>What a pack is asked for: a UTC ISO week, a scope and a data cut-off.</summary>
+/// <summary>What a pack is asked for: a UTC ISO week, a scope and an as-of instant.</summary>
 /// <param name="Period">The week.</param>
 /// <param name="Scope">Case types, vendors (and any other FILTERS) that narrow every section; its weeks are ignored.</param>
-/// <param name="AsOf">Data cut-off: open cases are aged to this instant.</param>
+/// <param name="AsOf">The instant open cases are aged to (contract v2: not a cut-off; it hides no record).</param>
 /// <param name="Subscription">The subscription's name when a job renders it, else null.</param>
 public sealed record PackRequest(ReportPeriod Period, MetricFilters Scope, DateTimeOffset AsOf, string? Subscription = null);
 
@@ -49,6 +49,12 @@ public sealed class PackData
 
     /// <summary>Latest ingestion per kind (empty when the warehouse could not tell).</summary>
     public required IReadOnlyList<FreshnessRow> Freshness { get; init; }
+
+    /// <summary>
+    /// The data freshness: the latest ingestion of any kind the figures include ("n/a" when the warehouse did not tell).
+    /// </summary>
+    public string DataThrough => Freshness.Select(f => f.LatestIngestion).Where(t => t.EndsWith(" UTC", StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal).LastOrDefault() ?? ReportFormat.NotAvailable;
 
     /// <summary>The week has no case in scope.</summary>
     public bool IsEmpty => Current.Overall.Decisions == 0;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql;
 using static RiskOps.Reports.Pdf.ReportFormat;
 
@@ -61,17 +62,18 @@ public static class PackSummary
         html.Append("</tr>");
         foreach (var kpi in CalibrationPack.Kpis(data))
         {
-            var (color, label) = kpi.Status switch
+            var color = kpi.Status switch
             {
-                Rag.Green => ("#2e7d32", "GREEN"),
-                Rag.Amber => ("#ef8f00", "AMBER"),
-                Rag.Red => ("#c62828", "RED"),
-                _ => ("#90a4ae", kpi.Target is null ? "no target" : NotAvailable),
+                KpiStatus.Green => "#2e7d32",
+                KpiStatus.Amber => "#ef8f00",
+                KpiStatus.Red => "#c62828",
+                _ => "#90a4ae",
             };
+            var label = kpi.StatusText;
             html.Append("<tr><td style=\"padding:4px 8px\">").Append(Enc(kpi.Name))
-                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Show(kpi.Current)))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.ShowCurrent))
                 .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Target?.Text ?? "—"))
-                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Show(kpi.Previous)))
+                .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.ShowPrevious))
                 .Append("</td><td style=\"padding:4px 8px;text-align:right\">").Append(Enc(kpi.Change))
                 .Append("</td><td style=\"padding:4px 8px\"><span style=\"background:").Append(color)
                 .Append(";color:#fff;border-radius:3px;padding:1px 6px;font-weight:bold\">").Append(Enc(label)).Append("</span></td></tr>");
@@ -101,9 +103,9 @@ public static class PackSummary
         text.AppendLine();
         foreach (var kpi in CalibrationPack.Kpis(data))
         {
-            text.Append("- ").Append(kpi.Name).Append(": ").Append(kpi.Show(kpi.Current))
-                .Append(" (target ").Append(kpi.Target?.Text ?? "none").Append(", last week ").Append(kpi.Show(kpi.Previous))
-                .Append(", ").Append(kpi.Change).Append(") ").AppendLine(kpi.Status == Rag.None ? "" : kpi.Status.ToString().ToUpperInvariant());
+            text.Append("- ").Append(kpi.Name).Append(": ").Append(kpi.ShowCurrent)
+                .Append(" (target ").Append(kpi.Target?.Text ?? "none").Append(", last week ").Append(kpi.ShowPrevious)
+                .Append(", ").Append(kpi.Change).Append(") ").AppendLine(kpi.StatusText);
         }
 
         text.AppendLine().AppendLine("What changed:");

@@ -121,7 +121,9 @@ public static class PdfRenderer
         canvas.DrawText(text, x, baseline, font, paint);
     }
 
-    /// <summary>Greedy word wrap; a word longer than the width is broken by characters.</summary>
+    private static readonly char[] SoftBreaks = ['.', '_', '-', '/', ',', '+', ':'];
+
+    /// <summary>Greedy word wrap; a word longer than the width breaks after a separator ('.', '_', …), by characters only when no separator fits.</summary>
     internal static List<string> Wrap(string text, float size, bool bold, float width)
     {
         var lines = new List<string>();
@@ -146,10 +148,18 @@ public static class PdfRenderer
                 current = word;
                 while (current.Length > 1 && font.MeasureText(current) > width)
                 {
+                    // A code such as ATO.new_device_overweighted breaks after a '.', '_', '-', '/' or ',' that fits,
+                    // never inside a word part; only a part wider than the column is cut by characters.
                     var cut = current.Length - 1;
                     while (cut > 1 && font.MeasureText(current[..cut]) > width)
                     {
                         cut--;
+                    }
+
+                    var soft = current.LastIndexOfAny(SoftBreaks, cut - 1);
+                    if (soft > 0)
+                    {
+                        cut = soft + 1;
                     }
 
                     lines.Add(current[..cut]);
@@ -163,13 +173,14 @@ public static class PdfRenderer
         return lines;
     }
 
-    /// <summary>Splits on spaces but keeps a unit ("%", "pts", "h") with its number, so "96.1 %" never breaks.</summary>
+    /// <summary>Splits on spaces but keeps a unit ("%", "pts", "h") with its number, so "96.1 %" never breaks, and "n &lt; 30" together.</summary>
     private static List<string> Words(string line)
     {
         var words = new List<string>();
         foreach (var token in line.Split(' '))
         {
-            if (words.Count > 0 && token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h")
+            // "(n < 30)" stays one group too: a wrapped "(n <" / "30)" reads as noise.
+            if (words.Count > 0 && (token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h" or "<" || words[^1].EndsWith('<')))
             {
                 words[^1] += " " + token;
             }
@@ -210,7 +221,7 @@ public static class PdfRenderer
                 switch (block)
                 {
                     case Heading heading:
-                        PlaceHeading(heading);
+                        PlaceHeading(heading, KeepWithHeading(i));
                         break;
                     case Paragraph paragraph:
                         PlaceParagraph(paragraph);
@@ -246,7 +257,43 @@ public static class PdfRenderer
             }
         }
 
-        private void PlaceHeading(Heading heading)
+        /// <summary>
+        /// The height a heading must keep with it: its paragraphs and the first chart row or the start of the first table
+        /// after it (a case type's heading and note never sit at the foot of a page whose next page holds its charts).
+        /// </summary>
+        private float KeepWithHeading(int index)
+        {
+            var height = 0f;
+            for (var j = index + 1; j < spec.Blocks.Count; j++)
+            {
+                switch (spec.Blocks[j])
+                {
+                    case Paragraph p:
+                        height += p.Text.Split('\n').Sum(line => Wrap(line, p.Size, p.Bold, _width).Count) * p.Size * 1.35f + 4;
+                        continue;
+                    case ChartRow row:
+                        height += Math.Min(row.Height, _bottom - _top) + 8;
+                        break;
+                    case Table table:
+                        height += SmallTableHeight(table) ?? 50;
+                        break;
+                }
+
+                break;
+            }
+
+            return Math.Min(height, (_bottom - _top) * 0.6f);
+        }
+
+        /// <summary>The estimated height of a table short enough to keep on one page (a third of the page), else null.</summary>
+        private float? SmallTableHeight(Table table)
+        {
+            var row = table.FontSize * 1.3f + 2 * CellPadding;
+            var height = (Math.Max(1, table.Rows.Count) + 1.5f) * row + 8;
+            return height <= (_bottom - _top) / 3 ? height : null;
+        }
+
+        private void PlaceHeading(Heading heading, float keep)
         {
             var size = heading.Level == 1 ? 15f : 11.5f;
             if (heading.NewPage && _y > _top)
@@ -254,8 +301,8 @@ public static class PdfRenderer
                 NewPage();
             }
 
-            // Keep a heading with at least a few lines of what follows it.
-            Ensure(size + 70);
+            // Keep a heading with what follows it (at least a few lines).
+            Ensure(size + 20 + Math.Max(50, keep));
             _y += heading.Level == 1 ? 6 : 8;
             var baseline = _y + size;
             var text = heading.Text;
@@ -365,7 +412,8 @@ public static class PdfRenderer
                 }
             }
 
-            Ensure(headerHeight + lineHeight + 2 * CellPadding);
+            // A short table is never split: one row left alone on the next page is an orphan.
+            Ensure(SmallTableHeight(table) ?? headerHeight + lineHeight + 2 * CellPadding);
             PlaceHeader();
             for (var r = 0; r < table.Rows.Count; r++)
             {

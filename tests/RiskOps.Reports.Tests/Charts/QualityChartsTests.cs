@@ -10,7 +10,7 @@ public sealed class QualityChartsTests
 {
     public static TheoryData<string> ChartNames => new()
     {
-        "reliability", "sweep", "trend", "confusion", "sparkline", "backlog", "accuracy", "cluster",
+        "reliability", "sweep", "trend", "confusion", "sparkline", "backlog", "accuracy", "cluster", "weekly",
     };
 
     [Theory]
@@ -103,16 +103,61 @@ public sealed class QualityChartsTests
         "backlog" => QualityCharts.BacklogAgeing(empty ? new MetricSet() : new MetricSet { Backlog0To4h = 3, BacklogOver3d = 2 }),
         "accuracy" => QualityCharts.DecisionAccuracy(empty ? [new QualityRow { Value = "Acme" }] :
         [
-            new QualityRow { Dimension = "vendor", Value = "Acme", DecisionAccuracy = 0.985 },
-            new QualityRow { Dimension = "vendor", Value = "Globex", DecisionAccuracy = 0.95 },
+            new QualityRow { Dimension = "vendor", Value = "Acme", QaAudits = 200, Correct = 197, DecisionAccuracy = 0.985 },
+            new QualityRow { Dimension = "vendor", Value = "Globex", QaAudits = 40, Correct = 38, DecisionAccuracy = 0.95 },
         ]),
         "cluster" => QualityCharts.ClusterTrend(new Cluster
         {
             CaseType = "ATO", Label = "FP", Signals = ["new_device", "vpn_ip"],
             Weekly = empty ? [] : [new WeeklyCount { Week = "2026-W45", Count = 4 }, new WeeklyCount { Week = "2026-W46", Count = 9 }],
         }),
+        "weekly" => QualityCharts.WeeklyTrend("SLA per week", ["2026-W45", "2026-W46"], empty ? [null, null] : [0.91, 0.96], RiskOps.Reports.Kpis.KpiCatalogue.Sla),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
+
+    [Fact]
+    public void PrecisionRecallTrend_Whiskers_SitAtTheirPointsX()
+    {
+        var plot = QualityCharts.PrecisionRecallTrend(
+        [
+            new MetricSet { Week = "2026-W45", Precision = 0.96, PrecisionCiLow = 0.94, PrecisionCiHigh = 0.97, Recall = 0.99, RecallCiLow = 0.98, RecallCiHigh = 0.995 },
+            new MetricSet { Week = "2026-W46", Precision = 0.93, PrecisionCiLow = 0.90, PrecisionCiHigh = 0.95, Recall = 0.97, RecallCiLow = 0.95, RecallCiHigh = 0.98 },
+        ]);
+        var pointXs = plot.GetPlottables<ScottPlot.Plottables.Scatter>()
+            .SelectMany(s => Enumerable.Range(0, s.Data.GetScatterPoints().Count).Select(i => s.Data.GetScatterPoints()[i].X)).ToList();
+        var whiskers = plot.GetPlottables<ScottPlot.Plottables.LinePlot>().Where(l => l.Start.X == l.End.X).ToList();
+
+        Assert.Equal(4, whiskers.Count);
+        Assert.All(whiskers, w => Assert.Contains(pointXs, x => Math.Abs(x - w.Start.X) < 1e-9));
+    }
+
+    [Fact]
+    public void DecisionAccuracy_ManyReviewers_DrawsAtMostTwelveBarsWithOther()
+    {
+        var rows = Enumerable.Range(0, 58).Select(i => new QualityRow
+        {
+            Dimension = "reviewer", Value = $"northbridge.reviewer{i:D2}", QaAudits = 100 + i, Correct = 95 + i, DecisionAccuracy = (95.0 + i) / (100 + i),
+        }).ToList();
+
+        var plot = QualityCharts.DecisionAccuracy(rows);
+        var bars = plot.GetPlottables<ScottPlot.Plottables.BarPlot>().Single().Bars;
+
+        Assert.Equal(QualityCharts.MaxCategories, bars.Count);
+        var bounded = QualityCharts.Bound(rows);
+        Assert.Equal("other (47)", bounded[^1].Value);
+        Assert.Equal(rows.OrderByDescending(r => r.QaAudits).Skip(11).Sum(r => r.QaAudits), bounded[^1].QaAudits);
+        Assert.Equal("northbridge.r…", QualityCharts.Truncate("northbridge.reviewer01"));
+    }
+
+    [Fact]
+    public void WeeklyTrend_TargetOutsideTheData_IsStillInView()
+    {
+        var plot = QualityCharts.WeeklyTrend("SLA", ["2026-W45", "2026-W46"], [0.85, 0.88], RiskOps.Reports.Kpis.KpiCatalogue.Sla);
+        var limits = plot.Axes.GetLimits();
+
+        Assert.True(limits.Top > 95 && limits.Bottom < 85, $"y from {limits.Bottom} to {limits.Top}");
+        Assert.Contains(plot.GetPlottables<ScottPlot.Plottables.HorizontalLine>(), l => l.LegendText == "target ≥ 95 %");
+    }
 
     private static MetricSet Slice() => new() { CaseType = "ATO", Tp = 1234, Fp = 56, Tn = 7890, Fn = 12 };
 }

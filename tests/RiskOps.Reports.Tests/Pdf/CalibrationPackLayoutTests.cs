@@ -18,7 +18,9 @@ public sealed class CalibrationPackLayoutTests
         }
 
         Assert.Contains("Period: 2026-W46 (2026-11-09 – 2026-11-15, UTC)", text);
-        Assert.Contains("Data cut-off (as-of): 2026-11-23 06:00 UTC", text);
+        Assert.Contains("Open cases aged to (as of): 2026-11-23 06:00 UTC", text);
+        Assert.Contains("Data through: 2026-11-23 05:00 UTC", text);
+        Assert.DoesNotContain("cut-off", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Label completeness: 90.0 %", text);
         Assert.Contains("Scope: all case types; all vendors", text);
         using var pdf = PdfDocument.Open(path);
@@ -43,8 +45,47 @@ public sealed class CalibrationPackLayoutTests
         Assert.Contains("A — retrain", text);
         Assert.Contains("C — SOP update", text);
         Assert.Contains("KYC_AUDIT.sybil_ring_unhandled", text);
-        Assert.Contains("Precision fell from 96.2 % to 91.2 % (−5.0 pts) (red).", text);
-        Assert.Contains("ATO moved most: precision 97.1 % → 87.1 % (−10.0 pts).", text);
+        // Only significant changes, each with both n (TP + FP: 800 + 31 last week, 800 + 77 this week).
+        Assert.Contains("Precision fell from 96.2 % (n = 831) to 91.2 % (n = 877), −5.0 pts, p < 0.001.", text);
+        Assert.Contains("ATO changed most: Precision fell from 97.1 % (n = 480) to 87.1 %", text);
+        Assert.DoesNotContain("SLA compliance fell", text);
+        // The summary names the top patterns from the same list as section 4.
+        Assert.Contains("Top patterns this week (section 4): ATO FP new_device + vpn_ip (37 of 120 cases", text);
+    }
+
+    [Fact]
+    public void Render_LongRootCauseCode_BreaksAfterASeparatorNeverMidWord()
+    {
+        var lines = PdfRenderer.Wrap("KYC_AUDIT.sybil_ring_unhandled_for_long", 8, bold: false, PdfRenderer.Measure("KYC_AUDIT.sybil_ring", 8, bold: false) + 1);
+
+        Assert.True(lines.Count > 1);
+        Assert.All(lines.SkipLast(1), l => Assert.True(l.EndsWith('.') || l.EndsWith('_'), $"'{l}' ends mid-word"));
+        Assert.Equal("KYC_AUDIT.sybil_ring_unhandled_for_long", string.Concat(lines));
+    }
+
+    [Fact]
+    public void FileName_WeekAndScope_NameTheAttachment()
+    {
+        var period = ReportPeriod.Parse("2026-W47");
+
+        Assert.Equal("calibration-pack-2026-W47-all.pdf", CalibrationPack.FileName(period, RiskOps.Sql.Model.MetricFilters.None));
+        Assert.Equal("calibration-pack-2026-W47-ATO-Keystone-BPO.pdf",
+            CalibrationPack.FileName(period, new RiskOps.Sql.Model.MetricFilters { CaseTypes = ["ATO"], Vendors = ["Keystone BPO"] }));
+    }
+
+    [Fact]
+    public void Render_SampleWeek_NoPageIsAnOrphan()
+    {
+        var path = Write(CalibrationPack.Render(SamplePack.Create()), "orphans");
+        using var pdf = PdfDocument.Open(path);
+
+        // Between the running header (top ~105 pt) and footer (bottom ~64 pt) every page carries content of its own,
+        // not a lone heading, table row or paragraph that spilled over.
+        foreach (var page in pdf.GetPages())
+        {
+            var content = page.GetWords().Count(w => w.BoundingBox.Bottom > 70 && w.BoundingBox.Top < page.Height - 110);
+            Assert.True(content >= 15, $"page {page.Number} of {pdf.NumberOfPages} has only {content} words of content");
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using RiskOps.Etl.Demo;
+using RiskOps.Reports.Kpis;
 using RiskOps.Reports.Pdf;
 using RiskOps.Sql;
 using RiskOps.Sql.Model;
@@ -25,20 +26,20 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
         Assert.True(metrics.Overall.Decisions > 0);
         Assert.Contains(lines, l => l.Contains($"Label completeness: {Percent(metrics.Overall.LabelCompleteness)} " +
             $"({Count(metrics.Overall.LabeledCases)} of {Count(metrics.Overall.Decisions)} cases labeled so far)", StringComparison.Ordinal));
-        AssertRow(lines, "Precision", Percent(metrics.Overall.Precision), KpiTargets.Precision.Text, Percent(previous.Overall.Precision));
-        AssertRow(lines, "Recall", Percent(metrics.Overall.Recall), KpiTargets.Recall.Text, Percent(previous.Overall.Recall));
-        AssertRow(lines, "SLA compliance", Percent(metrics.Overall.SlaCompliance), Percent(previous.Overall.SlaCompliance));
-        AssertRow(lines, "Decision accuracy (QA)", Percent(metrics.Overall.DecisionAccuracy), Percent(previous.Overall.DecisionAccuracy));
-        AssertRow(lines, "Key-user escalation compliance", Percent(metrics.Overall.KeyUserEscalationCompliance));
-        AssertRow(lines, "SOP coverage", Percent(metrics.Overall.SopCoverage));
-        AssertRow(lines, "Automation rate", Percent(metrics.Overall.AutomationRate), Percent(previous.Overall.AutomationRate));
+        AssertRow(lines, "Precision", KpiCatalogue.Precision.ShowWithN(metrics.Overall), KpiCatalogue.Precision.Target!.Text, KpiCatalogue.Precision.ShowWithN(previous.Overall));
+        AssertRow(lines, "Recall", KpiCatalogue.Recall.ShowWithN(metrics.Overall), KpiCatalogue.Recall.Target!.Text, KpiCatalogue.Recall.ShowWithN(previous.Overall));
+        AssertRow(lines, "SLA compliance (4 h)", KpiCatalogue.Sla.ShowWithN(metrics.Overall), KpiCatalogue.Sla.ShowWithN(previous.Overall));
+        AssertRow(lines, "Decision accuracy (QA)", KpiCatalogue.DecisionAccuracy.ShowWithN(metrics.Overall), KpiCatalogue.DecisionAccuracy.ShowWithN(previous.Overall));
+        AssertRow(lines, "Key-user escalation", KpiCatalogue.KeyUserEscalation.ShowWithN(metrics.Overall));
+        AssertRow(lines, "SOP coverage", KpiCatalogue.SopCoverage.ShowWithN(metrics.Overall));
+        AssertRow(lines, "Automation rate", KpiCatalogue.Automation.ShowWithN(metrics.Overall), KpiCatalogue.Automation.ShowWithN(previous.Overall));
         Assert.NotEmpty(metrics.ByCaseType);
         foreach (var slice in metrics.ByCaseType)
         {
             AssertRow(lines, slice.CaseType!, Count(slice.LabeledCases), Count(slice.Tp), Count(slice.Fp), Count(slice.Tn), Count(slice.Fn),
-                Percent(slice.Precision), Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh), Percent(slice.Recall));
+                KpiCatalogue.Precision.Show(slice.Precision), Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh), KpiCatalogue.Recall.Show(slice.Recall));
             AssertRow(lines, slice.CaseType!, Count(slice.LabeledCases), Number(slice.Ece), Number(slice.Brier));
-            AssertRow(lines, slice.CaseType!, Count(slice.ManualCases), Count(slice.ResolvedCases), Count(slice.OpenCases), Percent(slice.SlaCompliance));
+            AssertRow(lines, slice.CaseType!, Count(slice.ManualCases), Count(slice.ResolvedCases), Count(slice.OpenCases), KpiCatalogue.Sla.Show(slice.SlaCompliance));
         }
 
         Assert.Equal(metrics.Overall.Precision, pack.Data.Current.Overall.Precision);
@@ -75,7 +76,8 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
             Assert.Contains(title, text);
         }
 
-        Assert.Contains("Data cut-off (as-of): 2026-11-23 06:00 UTC", text);
+        Assert.Contains("Open cases aged to (as of): 2026-11-23 06:00 UTC", text);
+        Assert.DoesNotContain("cut-off", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains($"Page {pdf.NumberOfPages} of {pdf.NumberOfPages}", text);
     }
 

@@ -91,10 +91,11 @@ internal static class SamplePack
         Decisions = decisions,
         LabeledCases = decisions * 9 / 10,
         LabelCompleteness = 0.9,
+        // FP and FN follow from the precision and recall, so the significance test sees the same figures the pack prints.
         Tp = decisions / 3,
-        Fp = decisions / 30,
+        Fp = (long)Math.Round(decisions / 3 * (1 - precision) / precision),
         Tn = decisions / 2,
-        Fn = decisions / 300,
+        Fn = (long)Math.Round(decisions / 3 * (1 - recall) / recall),
         Precision = precision,
         PrecisionCiLow = precision - 0.012,
         PrecisionCiHigh = Math.Min(1, precision + 0.011),

@@ -55,7 +55,7 @@ internal static class AuthExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Dashboards, p => p.RequireRole(Policies.Roles))
             .AddPolicy(Policies.Data, p => p.RequireRole(Policies.DataRole, Policies.AdminRole))
-            .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.ManagerRole, Policies.AdminRole))
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.LeadRole, Policies.ManagerRole, Policies.AdminRole))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole));
 
         builder.Services.AddRateLimiter(options =>

@@ -5,7 +5,7 @@ namespace RiskOps.Web.Auth;
 /// <summary>The roles of the dashboard and the authorization policies built on them.</summary>
 internal static class Policies
 {
-    /// <summary>Team lead: dashboards.</summary>
+    /// <summary>Team lead: dashboards, CSV exports of their tables, and report packs (the weekly review's tools).</summary>
     public const string LeadRole = "lead";
 
     /// <summary>Manager: dashboards and reports.</summary>
@@ -23,10 +23,10 @@ internal static class Policies
     /// <summary>Dashboard pages: any role.</summary>
     public const string Dashboards = "dashboards";
 
-    /// <summary>The Data page and CSV exports: data, admin.</summary>
+    /// <summary>The Data page (and its CSV exports): data, admin. Other pages' CSV exports need only <see cref="Dashboards"/>.</summary>
     public const string Data = "data";
 
-    /// <summary>Report packs: manager, admin.</summary>
+    /// <summary>Report packs (generate and download): lead, manager, admin.</summary>
     public const string Reports = "reports";
 
     /// <summary>Hangfire dashboard and administration: admin.</summary>
@@ -37,7 +37,7 @@ internal static class Policies
     {
         Dashboards => Roles.Any(user.IsInRole),
         Data => user.IsInRole(DataRole) || user.IsInRole(AdminRole),
-        Reports => user.IsInRole(ManagerRole) || user.IsInRole(AdminRole),
+        Reports => user.IsInRole(LeadRole) || user.IsInRole(ManagerRole) || user.IsInRole(AdminRole),
         Admin => user.IsInRole(AdminRole),
         _ => false,
     };

@@ -47,3 +47,51 @@ internal static class Format
         _ => value.ToString() ?? None,
     };
 }
+
+/// <summary>
+/// Page headers for table columns: CSV keeps the snake_case keys (stable for scripts), the page shows these names with
+/// units. A key without an entry is shown with its underscores as spaces and a capital first letter.
+/// </summary>
+internal static class ColumnHeaders
+{
+    private static readonly Dictionary<string, string> _names = new(StringComparer.Ordinal)
+    {
+        ["case_type"] = "Case type", ["week"] = "Week (UTC)", ["decisions"] = "Decisions", ["labeled"] = "Labeled cases",
+        ["labeled_cases"] = "Labeled cases", ["precision"] = "Precision", ["recall"] = "Recall", ["f1"] = "F1",
+        ["accuracy"] = "Accuracy", ["automation_rate"] = "Automation (%)", ["automation"] = "Automation (%)",
+        ["sla_compliance"] = "SLA ≤ 4 h (%)", ["decision_accuracy"] = "Decision accuracy (QA)",
+        ["key_user_escalation"] = "Key-user escalation", ["sop_coverage"] = "SOP coverage", ["ece"] = "ECE", ["brier"] = "Brier",
+        ["tp"] = "TP", ["fp"] = "FP", ["tn"] = "TN", ["fn"] = "FN", ["precision_ci"] = "Precision [95 % CI]", ["recall_ci"] = "Recall [95 % CI]",
+        ["recall_auto_decided"] = "Recall, auto-decided (audit sample)", ["model_version"] = "Model version",
+        ["bin"] = "Bin", ["range"] = "Confidence range", ["cases"] = "Cases", ["mean_confidence"] = "Mean confidence",
+        ["observed_accuracy"] = "Observed accuracy", ["current_threshold"] = "Current threshold",
+        ["recommended_threshold"] = "Recommended threshold", ["median_handling_hours"] = "Median handling (h)",
+        ["automation_at_recommended"] = "Automation at recommended (%)", ["reviewer_hours_per_day_now"] = "Reviewer h/day now",
+        ["reviewer_hours_per_day_at_recommended"] = "Reviewer h/day at recommended", ["threshold"] = "Threshold t",
+        ["manual_cases_per_day"] = "Manual cases/day", ["reviewer_hours_per_day"] = "Reviewer h/day",
+        ["manual_cases"] = "Manual cases", ["resolved"] = "Resolved", ["open"] = "Open", ["p50_hours"] = "p50 resolution (h)",
+        ["p90_hours"] = "p90 resolution (h)", ["open_0_4h"] = "Open 0–4 h", ["open_4_24h"] = "Open 4–24 h", ["open_1_3d"] = "Open 1–3 d",
+        ["open_over_3d"] = "Open > 3 d", ["org"] = "Org", ["vendor"] = "Vendor", ["reviewer"] = "Reviewer", ["qa_audits"] = "QA audits",
+        ["correct"] = "Correct", ["kappa_cases"] = "Kappa cases", ["kappa"] = "Kappa", ["scenarios"] = "Scenarios", ["covered"] = "Covered",
+        ["coverage"] = "Coverage", ["root_cause_code"] = "Root-cause code", ["root_cause_type"] = "Root-cause type", ["label"] = "Label",
+        ["rank"] = "Rank", ["signals"] = "Signals", ["support"] = "Error cases", ["excess_errors"] = "Excess errors", ["lift"] = "Lift (×)",
+        ["route"] = "Route", ["case_id"] = "Case id", ["scored_at"] = "Scored at (UTC)", ["ai_decision"] = "AI decision",
+        ["confidence"] = "Confidence", ["routing"] = "Routing", ["annotation"] = "Annotation", ["kind"] = "Kind",
+        ["rows"] = "Rows", ["row_count"] = "Rows", ["reason"] = "Reason", ["records"] = "Records", ["id"] = "Id", ["cron"] = "Schedule (cron)",
+        ["queue"] = "Queue", ["last_run"] = "Last run (UTC)", ["last_state"] = "Last state", ["next_run"] = "Next run (UTC)",
+        ["error"] = "Error", ["job_id"] = "Job id", ["job"] = "Job", ["state"] = "State", ["at"] = "At (UTC)", ["duration"] = "Duration",
+        ["accuracy_bar"] = "Decision accuracy (bar)",
+    };
+
+    /// <summary>The header shown for a column key.</summary>
+    public static string Friendly(string key)
+    {
+        if (_names.TryGetValue(key, out var name))
+        {
+            return name;
+        }
+
+        var text = key.Replace('_', ' ');
+        return text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    }
+}

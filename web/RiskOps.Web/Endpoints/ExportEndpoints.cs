@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using RiskOps.Sql.Model;
 using RiskOps.Web.Auth;
 using RiskOps.Web.Dashboard;
@@ -7,23 +8,30 @@ namespace RiskOps.Web.Endpoints;
 
 /// <summary>
 /// CSV downloads: <c>/export/{page}/{table}.csv?FILTERS</c> returns exactly the rows of that table on that page for
-/// the same filters (data and admin roles).
+/// the same filters (every dashboard role: a team lead exports what the page shows). The file name carries the page,
+/// table, scope and period (<c>sop-coverage-all-2026-W46.csv</c>).
 /// </summary>
 internal static class ExportEndpoints
 {
     /// <summary>Maps the export endpoint.</summary>
     public static WebApplication MapCsvExports(this WebApplication app)
     {
-        app.MapGet("/export/{page}/{table}.csv", Export).RequireAuthorization(Policies.Data);
+        app.MapGet("/export/{page}/{table}.csv", Export).RequireAuthorization(Policies.Dashboards);
         return app;
     }
 
-    private static IResult Export(string page, string table, HttpContext context, DashboardData data)
+    private static async Task<IResult> Export(string page, string table, HttpContext context, DashboardData data, IAuthorizationService authorization)
     {
         var definition = DashboardPages.Find(page);
         if (definition is null)
         {
             return Results.NotFound();
+        }
+
+        // A page with its own policy (the Data page) keeps it for its tables.
+        if (definition.Policy != Policies.Dashboards && !(await authorization.AuthorizeAsync(context.User, definition.Policy)).Succeeded)
+        {
+            return Results.Forbid();
         }
 
         DashboardFilters filters;
@@ -37,14 +45,15 @@ internal static class ExportEndpoints
             return Results.Text("error: " + ex.Message, "text/plain", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
-        var view = definition.Build(new PageRequest(data, filters, data.AsOf(filters), context.Request.Query, context.RequestServices));
+        var request = new PageRequest(data, filters, data.AsOf(filters), context.Request.Query, context.RequestServices);
+        var view = definition.Build(request);
         var model = view?.Tables.FirstOrDefault(t => t.Id == table);
         if (model is null)
         {
             return Results.NotFound();
         }
 
-        return Results.File(Encoding.UTF8.GetBytes(Csv.Write(model)), "text/csv; charset=utf-8", $"{definition.Key}-{model.Id}.csv");
+        return Results.File(Encoding.UTF8.GetBytes(Csv.Write(model)), "text/csv; charset=utf-8", request.CsvFileName(definition.Key, model.Id));
     }
 }
 
@@ -55,10 +64,10 @@ internal static class Csv
     public static string Write(TableModel table)
     {
         var text = new StringBuilder();
-        Line(table.Columns);
-        foreach (var row in table.Rows)
+        Line(table.CsvColumns);
+        foreach (var row in table.CsvRows)
         {
-            Line(row.Select(c => c.Text));
+            Line(row);
         }
 
         return text.ToString();

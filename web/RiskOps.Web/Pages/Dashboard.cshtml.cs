@@ -19,6 +19,9 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
     /// <summary>The as-of instant.</summary>
     public DateTimeOffset AsOf { get; private set; }
 
+    /// <summary>The period under review (the selected week, default the last complete one), null on error.</summary>
+    public ReviewPeriod? Period { get; private set; }
+
     /// <summary>The built page, null on error.</summary>
     public PageView? View { get; private set; }
 
@@ -59,6 +62,9 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
         AsOf = data.AsOf(Filters);
         // The page model (tables, rendered SVG charts) is cached like the figures it shows, keyed by the whole query.
         var request = new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices);
+        Period = request.Period;
+        ViewData["Period"] = request.Period;
+        ViewData["AsOf"] = AsOf;
         View = data.PageView(page.Key, Request.QueryString.Value ?? "", AsOf, () => page.Build(request));
         return View is null ? NotFound() : Page();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RiskOps.Reports.Charts;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard.Views;
@@ -10,13 +11,16 @@ internal static class CalibrationView
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
+        var period = request.Period;
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
+        var trendWeeks = request.Trend();
         var thresholds = request.Data.Thresholds(request.Filters.Metrics);
         var pooled = metrics.Reliability.Where(b => b.Dimension == "overall").OrderBy(b => b.Bin).ToList();
 
-        var reliability = new Section("Reliability")
+        var reliability = new Section($"Reliability — {period.Short}")
         {
-            Note = $"Over labeled cases, correct = TP or TN; bin k = min(floor(10·confidence), 9). ECE {Format.Num(metrics.Overall.Ece)}, Brier {Format.Num(metrics.Overall.Brier)}.",
+            Note = $"Over {Format.Count(metrics.Overall.LabeledCases)} labeled cases of {period.Short}, correct = TP or TN; bin k = min(floor(10·confidence), 9). "
+                + $"ECE {Format.Num(metrics.Overall.Ece)}, Brier {Format.Num(metrics.Overall.Brier)}.",
             Charts = pooled.Count > 0 ? [Charts.Svg("Reliability diagram (all case types)", QualityCharts.Reliability(pooled), 420, 360)] : [],
             Tables =
             [
@@ -30,47 +34,58 @@ internal static class CalibrationView
             ],
         };
 
-        var trend = new Section("ECE and Brier per week")
+        var trend = new Section($"ECE and Brier per week ({trendWeeks.Count} weeks ending {period.Short})")
         {
-            Charts = metrics.ByWeek.Count > 1
-                ? [Charts.Trend("ECE per week", metrics.ByWeek.Select(w => w.Ece)), Charts.Trend("Brier per week", metrics.ByWeek.Select(w => w.Brier))]
+            Charts = trendWeeks.Count > 0
+                ? [Charts.Trend("ECE per week (lower is better)", trendWeeks, KpiCatalogue.Ece), Charts.Trend("Brier score per week (lower is better)", trendWeeks, KpiCatalogue.Brier)]
                 : [],
             Tables =
             [
                 new TableModel("calibration_weekly", "Calibration per week", ["week", "labeled", "ece", "brier"],
-                    metrics.ByWeek.Select(w => (IReadOnlyList<Cell>)[w.Week ?? Format.None, Format.Count(w.LabeledCases), Format.Num(w.Ece), Format.Num(w.Brier)]).ToList()),
-                new TableModel("calibration_by_case_type", "Calibration per case type", ["case_type", "labeled", "ece", "brier"],
+                    trendWeeks.Where(w => w.Set is not null).Reverse().Select(w => (IReadOnlyList<Cell>)[w.Week, Format.Count(w.Set!.LabeledCases), Format.Num(w.Set.Ece), Format.Num(w.Set.Brier)]).ToList()),
+                new TableModel("calibration_by_case_type", $"Calibration per case type — {period.Short}", ["case_type", "labeled", "ece", "brier"],
                     metrics.ByCaseType.Select(m => (IReadOnlyList<Cell>)[m.CaseType ?? Format.None, Format.Count(m.LabeledCases), Format.Num(m.Ece), Format.Num(m.Brier)]).ToList()),
             ],
         };
 
-        var sweep = new Section("Threshold sweep")
+        var sweep = new Section($"Threshold sweep — {period.Short}")
         {
             Note = "Pipeline precision/recall if cases below t go to a human who is right; automation = share of labeled cases at or above t. "
-                + "Recommended = the lowest t with precision > 95 % and recall > 99 %. Reviewer hours = manual cases per day × median handling time.",
+                + "Recommended = the lowest t with precision > 95 % and recall > 99 %, stated with the labeled cases behind it: "
+                + "a recommendation from fewer than 30 labeled cases is greyed (n < 30) and is not to be acted on. Reviewer hours = manual cases per day × median handling time.",
             Charts = thresholds.ByCaseType.Where(s => s.Sweep.Count > 0)
-                .Select(s => Charts.Svg($"{s.CaseType}: recommended {Threshold(s.RecommendedThreshold)}", QualityCharts.ThresholdSweep(s))).ToList(),
+                .Select(s => Charts.Svg($"{s.CaseType}: recommended {Recommended(s)}", QualityCharts.ThresholdSweep(s))).ToList(),
             Tables =
             [
                 new TableModel("recommendations", "Recommended thresholds", ["case_type", "current_threshold", "recommended_threshold", "labeled_cases", "median_handling_hours", "automation_at_recommended", "reviewer_hours_per_day_now", "reviewer_hours_per_day_at_recommended"],
                     thresholds.ByCaseType.Select(s => (IReadOnlyList<Cell>)
                     [
-                        s.CaseType, Threshold(s.CurrentThreshold), Threshold(s.RecommendedThreshold), Format.Count(s.LabeledCases), Format.Num(s.MedianHandlingHours, 2),
+                        s.CaseType, Threshold(s.CurrentThreshold),
+                        new Cell(Threshold(s.RecommendedThreshold), Status: s.RecommendedThreshold is null ? null : s.LabeledCases < Kpi.MinimumN ? KpiStatus.SmallSample : KpiStatus.NoTarget)
+                        {
+                            N = s.LabeledCases,
+                        },
+                        Format.Count(s.LabeledCases), Format.Num(s.MedianHandlingHours, 2),
                         Format.Pct(At(s, s.RecommendedThreshold)?.Automation), Format.Num(At(s, s.CurrentThreshold)?.ReviewerHoursPerDay, 1), Format.Num(At(s, s.RecommendedThreshold)?.ReviewerHoursPerDay, 1),
                     ]).ToList()),
                 new TableModel("sweep", "Full sweep", ["case_type", "threshold", "precision", "recall", "automation", "manual_cases_per_day", "reviewer_hours_per_day"],
                     thresholds.ByCaseType.SelectMany(s => s.Sweep.Select(p => (IReadOnlyList<Cell>)
                     [
-                        s.CaseType, Threshold(p.Threshold), OverviewView.Judged(p.Precision, Target.Precision), OverviewView.Judged(p.Recall, Target.Recall),
+                        s.CaseType, Threshold(p.Threshold), KpiCatalogue.Precision.Show(p.Precision, Format.None), KpiCatalogue.Recall.Show(p.Recall, Format.None),
                         Format.Pct(p.Automation), Format.Num(p.ManualCasesPerDay, 1), Format.Num(p.ReviewerHoursPerDay, 1),
                     ])).ToList()),
             ],
         };
 
-        return new PageView("calibration", "Calibration & thresholds", "How well the agent's confidence matches reality, and what each auto-decision threshold would cost and give.", [reliability, trend, sweep]);
+        return new PageView("calibration", "Calibration & thresholds", $"{period.Label}. How well the agent's confidence matches reality, and what each auto-decision threshold would cost and give.", [reliability, trend, sweep]);
     }
 
     private static string Threshold(double? t) => Format.Num(t, 2);
+
+    /// <summary>The recommendation with the labeled cases behind it: "0.87 (from 412 labeled cases)", "none meets the targets".</summary>
+    private static string Recommended(CaseTypeSweep s) => s.RecommendedThreshold is null
+        ? $"none meets the targets ({Format.Count(s.LabeledCases)} labeled cases)"
+        : $"{Threshold(s.RecommendedThreshold)} (from {Format.Count(s.LabeledCases)} labeled cases{(s.LabeledCases < Kpi.MinimumN ? ", n < 30" : "")})";
 
     /// <summary>The sweep point at a threshold (matched at two decimals, the sweep's grid).</summary>
     private static SweepPoint? At(CaseTypeSweep sweep, double? threshold) =>

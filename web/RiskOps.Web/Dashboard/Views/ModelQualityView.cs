@@ -1,34 +1,39 @@
 using RiskOps.Reports.Charts;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard.Views;
 
-/// <summary>Model quality: confusion matrix per case type, precision/recall trend with Wilson intervals, per model version.</summary>
+/// <summary>Model quality: precision/recall trend with Wilson intervals over 8 weeks, confusion matrix per case type and per model version for the week.</summary>
 internal static class ModelQualityView
 {
     private static readonly string[] ConfusionColumns =
-        ["tp", "fp", "tn", "fn", "precision [95 % CI]", "recall [95 % CI]", "f1", "accuracy", "recall_auto_decided"];
+        ["tp", "fp", "tn", "fn", "precision", "precision_ci", "recall", "recall_ci", "f1", "accuracy", "recall_auto_decided"];
 
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
+        var period = request.Period;
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
+        var trend = request.Trend();
+        var weeks = trend.Select(w => w.Set ?? new MetricSet { Week = w.Week }).ToList();
         return new PageView(
             "model",
             "Model quality",
-            "Labeled cases only (a case with a decision and a latest label); positive class = block. Intervals are 95 % Wilson score intervals.",
+            $"{period.Label}. Labeled cases only (a case with a decision and a latest label); positive class = block. "
+                + "Intervals are 95 % Wilson score intervals; a figure with n < 30 is greyed and has no status.",
             [
-                new Section("Precision and recall per week")
+                new Section($"Precision and recall per week ({trend.Count} weeks ending {period.Short})")
                 {
-                    Charts = metrics.ByWeek.Count > 0 ? [Charts.Svg("Precision and recall per week (95 % Wilson)", QualityCharts.PrecisionRecallTrend(metrics.ByWeek))] : [],
-                    Tables = [Table("weekly", "Per week", "week", metrics.ByWeek, m => m.Week)],
+                    Charts = weeks.Count > 0 ? [Charts.Svg("Precision and recall per week (95 % Wilson)", QualityCharts.PrecisionRecallTrend(weeks), 640, 340)] : [],
+                    Tables = [Table("weekly", "Per week", "week", trend.Where(w => w.Set is not null).Select(w => w.Set!).Reverse().ToList(), m => m.Week)],
                 },
-                new Section("Confusion matrix per case type")
+                new Section($"Confusion matrix per case type — {period.Short}")
                 {
                     Charts = metrics.ByCaseType.Select(m => Charts.Svg($"{m.CaseType}", QualityCharts.ConfusionMatrix(m), 300, 260)).ToList(),
                     Tables = [Table("by_case_type", "Per case type", "case_type", [.. metrics.ByCaseType, metrics.Overall], m => m.CaseType ?? "all")],
                 },
-                new Section("Per model version")
+                new Section($"Per model version — {period.Short}")
                 {
                     Tables = [Table("by_model_version", "Per model version", "model_version", metrics.ByModelVersion, m => m.ModelVersion)],
                 },
@@ -42,8 +47,11 @@ internal static class ModelQualityView
         rows.Select(m => (IReadOnlyList<Cell>)
         [
             key(m) ?? Format.None, Format.Count(m.Tp), Format.Count(m.Fp), Format.Count(m.Tn), Format.Count(m.Fn),
-            new Cell(Format.PctCi(m.Precision, m.PrecisionCiLow, m.PrecisionCiHigh), Rag: Target.Precision.Judge(m.Precision)),
-            new Cell(Format.PctCi(m.Recall, m.RecallCiLow, m.RecallCiHigh), Rag: Target.Recall.Judge(m.Recall)),
-            Format.Num(m.F1), Format.Pct(m.Accuracy), Format.Pct(m.RecallAuto),
+            Cell.Of(KpiCatalogue.Precision, m), Interval(m.PrecisionCiLow, m.PrecisionCiHigh),
+            Cell.Of(KpiCatalogue.Recall, m), Interval(m.RecallCiLow, m.RecallCiHigh),
+            Format.Num(m.F1), Format.Pct(m.Accuracy), KpiCatalogue.RecallAuto.Show(m.RecallAuto, Format.None),
         ]).ToList());
+
+    private static string Interval(double? low, double? high) =>
+        low is { } l && high is { } h ? $"{Format.Pct(l).Replace(" %", "", StringComparison.Ordinal)}–{Format.Pct(h)}" : Format.None;
 }

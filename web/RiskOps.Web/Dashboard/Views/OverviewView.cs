@@ -1,76 +1,115 @@
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard.Views;
 
-/// <summary>Overview: this week vs last week vs target for the headline figures, with red/amber/green and trends.</summary>
+/// <summary>
+/// Overview: the period under review (default: the last complete UTC ISO week) vs the period before vs target for the
+/// headline KPIs, each with its n; changes called rises or falls only when significant; an 8-week trend.
+/// </summary>
 internal static class OverviewView
 {
-    private sealed record Figure(string Name, Func<MetricSet, double?> Value, Target Target);
-
-    private static readonly Figure[] Figures =
+    /// <summary>The KPIs shown as cards.</summary>
+    private static readonly Kpi[] CardKpis =
     [
-        new("Precision", m => m.Precision, Target.Precision),
-        new("Recall", m => m.Recall, Target.Recall),
-        new("Automation rate", m => m.AutomationRate, Target.Automation),
-        new("SLA compliance (4 h)", m => m.SlaCompliance, Target.Sla),
-        new("Decision accuracy (QA)", m => m.DecisionAccuracy, Target.DecisionAccuracy),
-        new("Key-user escalation", m => m.KeyUserEscalationCompliance, Target.KeyUserEscalation),
-        new("SOP coverage", m => m.SopCoverage, Target.SopCoverage),
+        KpiCatalogue.Precision, KpiCatalogue.Recall, KpiCatalogue.Automation, KpiCatalogue.Sla, KpiCatalogue.DecisionAccuracy,
+        KpiCatalogue.KeyUserEscalation, KpiCatalogue.SopCoverage, KpiCatalogue.Ece,
     ];
 
     /// <summary>Builds the page.</summary>
     public static PageView Build(PageRequest request)
     {
+        var period = request.Period;
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
-        var weeks = metrics.ByWeek;
-        var thisWeek = weeks.Count > 0 ? weeks[^1] : null;
-        var previousLabel = IsoWeeks.Previous(thisWeek?.Week);
-        var lastWeek = weeks.FirstOrDefault(w => w.Week == previousLabel);
+        var previous = request.PreviousMetrics();
+        var trend = request.Trend();
+        var current = metrics.Overall;
+        var before = previous?.Overall;
 
-        var cards = Figures.Select(f =>
-        {
-            // SOP coverage describes the catalogue, not a week: fall back to the pooled figure when weeks carry none.
-            var now = thisWeek is null ? null : f.Value(thisWeek) ?? (f.Target == Target.SopCoverage ? f.Value(metrics.Overall) : null);
-            var before = lastWeek is null ? null : f.Value(lastWeek);
-            return new StatusCard(
-                f.Name,
-                Format.Pct(now),
-                Format.Pct(before),
-                Format.DeltaPp(now, before),
-                f.Target.Describe(),
-                f.Target.Judge(now),
-                weeks.Count(w => f.Value(w) is not null) > 1 ? Charts.Sparkline(weeks.Select(f.Value)) : null);
-        }).ToList();
+        var cards = CardKpis.Select(k => Card(k, current, before, period, trend)).ToList();
+        var changes = before is null ? [] : CardKpis.Select(k => KpiChange.Of(k, current, before)).ToList();
 
         var weekly = new TableModel(
             "weekly",
-            "Weekly figures",
+            $"Weekly figures ({trend.Count} weeks ending {period.Short})",
             ["week", "decisions", "labeled", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "ece"],
-            weeks.Select(w => (IReadOnlyList<Cell>)
+            trend.Where(w => w.Set is not null).Select(w => (IReadOnlyList<Cell>)
             [
-                w.Week ?? Format.None, Format.Count(w.Decisions), Format.Count(w.LabeledCases),
-                Judged(w.Precision, Target.Precision), Judged(w.Recall, Target.Recall), Format.Pct(w.AutomationRate),
-                Judged(w.SlaCompliance, Target.Sla), Judged(w.DecisionAccuracy, Target.DecisionAccuracy),
-                Judged(w.KeyUserEscalationCompliance, Target.KeyUserEscalation), Format.Num(w.Ece),
+                w.Week, Format.Count(w.Set!.Decisions), Format.Count(w.Set.LabeledCases),
+                Cell.Of(KpiCatalogue.Precision, w.Set), Cell.Of(KpiCatalogue.Recall, w.Set), Cell.Of(KpiCatalogue.Automation, w.Set),
+                Cell.Of(KpiCatalogue.Sla, w.Set), Cell.Of(KpiCatalogue.DecisionAccuracy, w.Set),
+                Cell.Of(KpiCatalogue.KeyUserEscalation, w.Set), Format.Num(w.Set.Ece),
             ]).Reverse().ToList());
 
         return new PageView(
             "overview",
             "Overview",
-            $"This week = {thisWeek?.Week ?? "no data"} (the latest UTC ISO week with decisions in scope), compared with {previousLabel ?? "the week before"}.",
+            period.PreviousShort is null
+                ? "The headline KPIs of the period against their targets."
+                : $"The headline KPIs of {period.Short} against their targets, compared with {period.PreviousShort}; the trend covers the {period.TrendWeeks.Count} weeks ending {period.Short}.",
             [
-                new Section("This week vs last week vs target")
+                new Section($"{period.Short} vs {period.PreviousShort ?? "previous period"} vs target")
                 {
-                    Note = $"{Format.Count(metrics.Overall.Decisions)} decisions in scope, {Format.Pct(metrics.Overall.LabelCompleteness)} labeled so far.",
+                    Note = $"{Format.Count(current.Decisions)} decisions in {period.Short}, {Format.Pct(current.LabelCompleteness)} labeled so far"
+                        + (period.InProgress ? " — the week is in progress: its figures will still move." : ".")
+                        + " A figure with n < 30 is greyed and has no status.",
                     Cards = cards,
                 },
+                new Section("What changed") { Bullets = Narrative(changes, period) },
                 new Section("By week") { Tables = [weekly] },
-                new Section("By case type") { Tables = [CaseTypeTable(metrics)] },
+                new Section($"By case type — {period.Short}") { Tables = [CaseTypeTable(metrics)] },
             ]);
     }
 
-    /// <summary>A ratio cell coloured by its target.</summary>
-    public static Cell Judged(double? value, Target target) => new(Format.Pct(value), Rag: target.Judge(value));
+    /// <summary>The "what changed" lines: only significant changes, always with both n (contract v2).</summary>
+    internal static IReadOnlyList<string> Narrative(IReadOnlyList<KpiChange> changes, ReviewPeriod period)
+    {
+        if (period.PreviousShort is null)
+        {
+            return ["No previous period to compare with (choose a single week or a from–to range)."];
+        }
+
+        var lines = changes.Where(c => c.Significant).Select(c => c.Sentence()).ToList();
+        if (lines.Count == 0)
+        {
+            var small = changes.Count(c => c.Kpi.Proportion && !c.Kpi.Census && (c.CurrentN < Kpi.MinimumN || c.PreviousN < Kpi.MinimumN));
+            lines.Add($"No KPI changed significantly since {period.PreviousShort} (two-proportion z-test, p < 0.05, both periods n ≥ 30)."
+                + (small > 0 ? $" {small} KPI(s) had n < 30 in a period and cannot be compared." : ""));
+        }
+
+        return lines;
+    }
+
+    private static StatusCard Card(Kpi kpi, MetricSet current, MetricSet? before, ReviewPeriod period, IReadOnlyList<(string Week, MetricSet? Set)> trend)
+    {
+        var value = kpi.Value(current);
+        var status = kpi.Status(current);
+        var n = kpi.N(current);
+        var nText = kpi.Census
+            ? $"census of {Format.Count(current.SopScenarios)} scenarios"
+            : n is { } count ? (count < Kpi.MinimumN ? $"{Kpi.SmallSampleText} ({Format.Count(count)} {kpi.NLabel})" : $"n = {Format.Count(count)} {kpi.NLabel}") : "n not reported";
+        string compare;
+        string delta;
+        if (before is null)
+        {
+            compare = "no previous period";
+            delta = "";
+        }
+        else
+        {
+            var change = KpiChange.Of(kpi, current, before);
+            var beforeN = kpi.Census ? "" : kpi.N(before) is { } bn ? $" (n = {Format.Count(bn)})" : "";
+            compare = $"{period.PreviousShort}: {kpi.Show(kpi.Value(before), Format.None)}{beforeN}";
+            delta = change.Label == "n/a" ? "" : change.Label;
+        }
+
+        var points = trend.Select(w => w.Set is null ? null : kpi.Value(w.Set)).ToList();
+        var spark = points.Count(p => p is not null) > 1 ? Charts.Sparkline(points) : null;
+        return new StatusCard(
+            kpi.Name, kpi.Definition, period.Short, kpi.Show(value, Format.None), nText, compare, delta,
+            kpi.Target is { } t ? "target " + t.Text : "no target", status, spark,
+            spark is null ? null : $"{IsoWeeks.Short(trend[0].Week)} – {IsoWeeks.Short(trend[^1].Week)}");
+    }
 
     private static TableModel CaseTypeTable(MetricsReport metrics) => new(
         "by_case_type",
@@ -78,8 +117,8 @@ internal static class OverviewView
         ["case_type", "decisions", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "sop_coverage"],
         metrics.ByCaseType.Append(metrics.Overall).Select(m => (IReadOnlyList<Cell>)
         [
-            m.CaseType ?? "all", Format.Count(m.Decisions), Judged(m.Precision, Target.Precision), Judged(m.Recall, Target.Recall),
-            Format.Pct(m.AutomationRate), Judged(m.SlaCompliance, Target.Sla), Judged(m.DecisionAccuracy, Target.DecisionAccuracy),
-            Judged(m.KeyUserEscalationCompliance, Target.KeyUserEscalation), Judged(m.SopCoverage, Target.SopCoverage),
+            m.CaseType ?? "all", Format.Count(m.Decisions), Cell.Of(KpiCatalogue.Precision, m), Cell.Of(KpiCatalogue.Recall, m),
+            Cell.Of(KpiCatalogue.Automation, m), Cell.Of(KpiCatalogue.Sla, m), Cell.Of(KpiCatalogue.DecisionAccuracy, m),
+            Cell.Of(KpiCatalogue.KeyUserEscalation, m), Cell.Of(KpiCatalogue.SopCoverage, m),
         ]).ToList());
 }

@@ -1,4 +1,5 @@
 using RiskOps.Reports.Charts;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard.Views;
@@ -14,6 +15,11 @@ internal static class SlaView
     {
         var filters = request.Filters.Metrics;
         var metrics = request.Data.Metrics(filters, request.AsOf);
+        var period = request.Period;
+        var trend = request.Trend(MetricsDetail.Full);
+        var previous = request.PreviousMetrics()?.Overall;
+        var kpi = KpiCatalogue.Sla;
+        var change = previous is null ? null : KpiChange.Of(kpi, metrics.Overall, previous);
 
         // Per vendor = the same metrics call with the vendor filter, so each row equals `riskops metrics --vendor V`.
         var vendors = filters.Vendors.Count > 0
@@ -24,24 +30,29 @@ internal static class SlaView
         return new PageView(
             "sla",
             "SLA",
-            $"A manual case is resolved when its latest review decides pass or block; SLA = resolved within 4 h / (resolved + open older than 4 h at {Format.Instant(request.AsOf)}).",
+            $"{period.Label}: manual cases scored in the period. A manual case is resolved when its latest review decides pass or block; "
+                + $"SLA = resolved within 4 h / (resolved + open older than 4 h at the as-of, {Format.Instant(request.AsOf)}, the instant open cases are aged to).",
             [
-                new Section("Compliance")
+                new Section($"Compliance — {period.Short}")
                 {
                     Cards =
                     [
-                        new StatusCard("SLA compliance", Format.Pct(metrics.Overall.SlaCompliance), Format.None, Format.None, Target.Sla.Describe(), Target.Sla.Judge(metrics.Overall.SlaCompliance),
-                            metrics.ByWeek.Count > 1 ? Charts.Sparkline(metrics.ByWeek.Select(w => w.SlaCompliance)) : null),
+                        new StatusCard(
+                            kpi.Name, kpi.Definition, period.Short, kpi.Show(metrics.Overall.SlaCompliance, Format.None),
+                            metrics.Overall.SlaDenominator < Kpi.MinimumN ? $"{Kpi.SmallSampleText} ({Format.Count(metrics.Overall.SlaDenominator)} {kpi.NLabel})" : $"n = {Format.Count(metrics.Overall.SlaDenominator)} {kpi.NLabel}",
+                            previous is null ? "no previous period" : $"{period.PreviousShort}: {kpi.Show(previous.SlaCompliance, Format.None)} (n = {Format.Count(previous.SlaDenominator)})",
+                            change is null || change.Label == "n/a" ? "" : change.Label,
+                            "target " + kpi.Target!.Text, kpi.Status(metrics.Overall), null, null),
                     ],
                     Charts =
                     [
-                        .. metrics.ByWeek.Count > 1 ? [Charts.Trend("SLA compliance per week", metrics.ByWeek.Select(w => w.SlaCompliance))] : Array.Empty<ChartModel>(),
-                        Charts.Svg("Open backlog by age", QualityCharts.BacklogAgeing(metrics.Overall), 460, 280),
+                        .. trend.Count > 1 ? [Charts.Trend($"SLA compliance per week ({trend.Count} weeks ending {period.Short})", trend, kpi)] : Array.Empty<ChartModel>(),
+                        Charts.Svg($"Open backlog by age at the as-of ({period.Short} cases)", QualityCharts.BacklogAgeing(metrics.Overall), 460, 280),
                     ],
-                    Tables = [Table("weekly", "Per week", "week", metrics.ByWeek.Select(w => (w.Week ?? Format.None, w)))],
+                    Tables = [Table("weekly", "Per week", "week", trend.Where(w => w.Set is not null).Reverse().Select(w => (w.Week, w.Set!)))],
                 },
-                new Section("By case type") { Tables = [Table("by_case_type", "Per case type", "case_type", metrics.ByCaseType.Select(m => (m.CaseType ?? Format.None, m)).Append(("all", metrics.Overall)))] },
-                new Section("By vendor")
+                new Section($"By case type — {period.Short}") { Tables = [Table("by_case_type", "Per case type", "case_type", metrics.ByCaseType.Select(m => (m.CaseType ?? Format.None, m)).Append(("all", metrics.Overall)))] },
+                new Section($"By vendor — {period.Short}")
                 {
                     Note = "Cases reviewed by the vendor (the vendor filter of `riskops metrics`).",
                     Tables = [Table("by_vendor", "Per BPO vendor", "vendor", byVendor.Select(v => (v.Vendor, v.Set)))],
@@ -56,7 +67,7 @@ internal static class SlaView
         rows.Select(r => (IReadOnlyList<Cell>)
         [
             r.Key, Format.Count(r.Set.ManualCases), Format.Count(r.Set.ResolvedCases), Format.Count(r.Set.OpenCases),
-            OverviewView.Judged(r.Set.SlaCompliance, Target.Sla), Format.Num(r.Set.ResolutionHoursP50, 2), Format.Num(r.Set.ResolutionHoursP90, 2),
+            Cell.Of(KpiCatalogue.Sla, r.Set), Format.Num(r.Set.ResolutionHoursP50, 2), Format.Num(r.Set.ResolutionHoursP90, 2),
             Format.Count(r.Set.Backlog0To4h), Format.Count(r.Set.Backlog4To24h), Format.Count(r.Set.Backlog1To3d), Format.Count(r.Set.BacklogOver3d),
         ]).ToList());
 }

@@ -1,3 +1,4 @@
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard.Views;
@@ -12,21 +13,22 @@ internal static class SopView
         return new PageView(
             "sop",
             "SOP coverage",
-            "Scenarios with a covering SOP page / all scenarios of the catalogue (latest per scenario). A gap = a type-C root-cause code of the case type that no covered scenario handles.",
+            $"{request.Period.Label}. Scenarios with a covering SOP page / all scenarios of the catalogue (latest per scenario). A gap = a type-C root-cause code of the case type that no covered scenario handles.",
             [
                 new Section("Coverage per case type")
                 {
-                    Note = $"Overall {Format.Pct(metrics.Overall.SopCoverage)} of {Format.Count(metrics.Overall.SopScenarios)} scenarios; target {Target.SopCoverage.Describe()}.",
+                    Note = $"Overall {KpiCatalogue.SopCoverage.Show(metrics.Overall.SopCoverage, Format.None)} of {Format.Count(metrics.Overall.SopScenarios)} scenarios; target {KpiCatalogue.SopCoverage.Target!.Text}. "
+                        + "The catalogue as it stands now (latest per scenario): a census, so the n < 30 rule does not apply.",
                     Tables =
                     [
                         new TableModel("coverage", "Coverage", ["case_type", "scenarios", "covered", "coverage"],
                             metrics.SopCoverage.Select(r => (IReadOnlyList<Cell>)
                             [
-                                r.CaseType, Format.Count(r.Scenarios), Format.Count(r.Covered), OverviewView.Judged(r.Coverage, Target.SopCoverage),
+                                r.CaseType, Format.Count(r.Scenarios), Format.Count(r.Covered), Cell.Of(KpiCatalogue.SopCoverage, new MetricSet { SopCoverage = r.Coverage, SopScenarios = r.Scenarios }),
                             ]).ToList()),
                     ],
                 },
-                new Section("Gaps")
+                new Section($"Gaps — labels of {request.Period.Short}")
                 {
                     Tables =
                     [

@@ -11,7 +11,7 @@ namespace RiskOps.Web.Pages.Reports;
 
 /// <summary>
 /// The report archive: every archived calibration pack (subscription deliveries and on-demand packs) with download
-/// links, the recent delivery log, and "generate now" for managers and admins.
+/// links, the recent delivery log, and "generate now" for team leads, managers and admins.
 /// </summary>
 [Authorize(Policy = Policies.Reports)]
 internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, TimeProvider time, ILogger<IndexModel> logger) : PageModel
@@ -44,9 +44,18 @@ internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, T
     [TempData]
     public string? Generated { get; set; }
 
+    /// <summary>
+    /// Pre-fills the form: the dashboard's Reports link carries its filters, so a single <c>week</c>, <c>case_type</c> and
+    /// <c>vendor</c> from there are kept; otherwise the last complete UTC week and the whole scope.
+    /// </summary>
     public void OnGet()
     {
-        Week = ReportPeriod.LastCompleteBefore(time.GetUtcNow()).Week;
+        var week = Request.Query["week"].ToString();
+        Week = week.Length > 0 && !week.Contains(',', StringComparison.Ordinal) ? week.ToUpperInvariant() : ReportPeriod.LastCompleteBefore(time.GetUtcNow()).Week;
+        var caseType = Request.Query["case_type"].ToString();
+        CaseType = caseType.Length > 0 ? caseType : null;
+        var vendor = Request.Query["vendor"].ToString();
+        Vendor = vendor.Length > 0 ? vendor : null;
         Load();
     }
 
@@ -75,7 +84,8 @@ internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, T
             };
             var now = time.GetUtcNow();
             var pack = renderer.Render(archive.LakeRoot, new PackRequest(period, scope, now, ReportArchive.OnDemand));
-            var fileName = string.Create(CultureInfo.InvariantCulture, $"calibration-pack-{period.Week}-{now.UtcDateTime:yyyyMMdd-HHmmss}.pdf");
+            // Named after week and scope; the time keeps two packs generated for the same week and scope apart.
+            var fileName = string.Create(CultureInfo.InvariantCulture, $"{CalibrationPack.FileName(period, scope)[..^4]}-{now.UtcDateTime:yyyyMMdd-HHmmss}.pdf");
             var id = archive.Write(ReportArchive.OnDemand, period.Week, fileName, pack.Pdf);
             archive.Log(new DeliveryRecord(time.GetUtcNow(), ReportArchive.OnDemand, period.Week, [], "archived", ArchiveId: id));
             logger.LogInformation("{User} generated {Id}", User.Identity?.Name, id);
