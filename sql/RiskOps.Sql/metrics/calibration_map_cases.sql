@@ -1,0 +1,7 @@
+-- calibration_map_cases: every decided, labeled case of the lake per case type and confidence bin — the raw path's
+-- input of calibration_map (the rollup path reads the whole, unfiltered daily_calibration rollup instead). Reads the
+-- `cases` view, not `scope`: the map ignores the filters.
+select case_type, confidence_bin, count(*) as n, count(*) filter (where correct) as correct
+from cases
+where labeled
+group by all
