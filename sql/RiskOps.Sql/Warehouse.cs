@@ -412,7 +412,7 @@ public sealed partial class Warehouse : IDisposable
                 }
 
                 Execute($"create or replace temp table {OpenHours} as {OpenHoursOf("scope_daily_open")}");
-                Execute($"create or replace temp table {CalibrationMap} as {CalibrationMapOf($"({SqlScripts.Get("calibration_map_cases")})")}");
+                Execute($"create or replace temp table {CalibrationMap} as {CalibrationMapOf($"({SqlScripts.Get("calibration_map_cases").Replace("{{cases}}", IsUnfiltered(filters) ? "scope" : "cases", StringComparison.Ordinal)})")}");
 
                 Execute($"create or replace temp view {SopCatalogue} as select * from sop_coverage");
                 return body(null);
