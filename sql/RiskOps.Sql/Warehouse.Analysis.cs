@@ -27,9 +27,11 @@ public sealed partial class Warehouse
     }
 
     /// <summary>
-    /// FP/FN pattern clusters per case type and error label (contract §2): candidates from
-    /// <c>metrics/clusters_candidates.sql</c>, ranked and walked by <see cref="ClusterRanking"/>, details of the shown
-    /// ones from <c>metrics/clusters_details.sql</c>. Case types in ordinal order, FP before FN, each in rank order.
+    /// FP/FN pattern clusters per case type and error label (contract §2, v2: disjoint, significant, specific): the
+    /// labeled cases counted per signal set by <c>metrics/clusters_signal_sets.sql</c>, the greedy rounds of
+    /// <see cref="ClusterSearch"/> over those counts, and the root cause, examples and weekly counts of each cluster's
+    /// removed error cases from <c>metrics/clusters_details.sql</c>. Case types in ordinal order, FP before FN, each in
+    /// rank order.
     /// </summary>
     public ClusterReport GetClusters(MetricFilters filters)
     {
@@ -38,8 +40,9 @@ public sealed partial class Warehouse
         {
             return RetryingVanishedFiles(() => WithScope(filters, () =>
             {
-                var candidates = ReadRows(SqlScripts.Get("clusters_candidates")).Select(ToCandidate).ToList();
-                var chosen = ClusterRanking.Choose(candidates);
+                var sets = ReadRows(SqlScripts.Get("clusters_signal_sets")).Select(r => new SignalSetCount(
+                    (string)r["case_type"]!, (string)r["label"]!, (List<string>)r["signals"]!, ToLong(r["cases"])));
+                var chosen = ClusterSearch.Find(sets);
                 var report = new ClusterReport();
                 if (chosen.Count == 0)
                 {
@@ -49,29 +52,30 @@ public sealed partial class Warehouse
                 var request = JsonSerializer.Serialize(chosen.Select((c, i) => new
                 {
                     n = i,
-                    case_type = c.Candidate.CaseType,
-                    label = c.Candidate.Label,
-                    signals = c.Candidate.Signals,
+                    case_type = c.CaseType,
+                    label = c.Label,
+                    rank = c.Rank,
+                    signals = c.Signals,
                 }));
                 var details = ReadRows(SqlScripts.Get("clusters_details"), new DuckDBParameter("clusters", request))
                     .ToDictionary(r => (int)ToLong(r["n"]));
                 for (var i = 0; i < chosen.Count; i++)
                 {
-                    var (candidate, rank) = chosen[i];
+                    var cluster = chosen[i];
                     var detail = details[i];
                     var rootCauseType = (string?)detail["root_cause_type"];
                     var weeks = (List<string>)detail["weeks"]!;
                     var counts = (List<long>)detail["week_counts"]!;
                     report.Clusters.Add(new Cluster
                     {
-                        CaseType = candidate.CaseType,
-                        Label = candidate.Label,
-                        Rank = rank,
-                        Signals = [.. candidate.Signals],
-                        Support = candidate.Support,
-                        Cases = candidate.Cases,
-                        ExcessErrors = candidate.ExcessErrors,
-                        Lift = candidate.Lift,
+                        CaseType = cluster.CaseType,
+                        Label = cluster.Label,
+                        Rank = cluster.Rank,
+                        Signals = [.. cluster.Signals],
+                        Support = cluster.Support,
+                        Cases = cluster.Cases,
+                        ExcessErrors = cluster.ExcessErrors,
+                        Lift = cluster.Lift,
                         RootCauseType = rootCauseType,
                         RootCauseCode = (string?)detail["root_cause_code"],
                         Route = RouteOf(rootCauseType),
@@ -113,14 +117,4 @@ public sealed partial class Warehouse
         ToDouble(r["manual_cases_per_day"]),
         ToDouble(r["reviewer_hours_per_day"]),
         (bool)r["meets_targets"]!);
-
-    private static ClusterCandidate ToCandidate(Dictionary<string, object?> r) => new(
-        (string)r["case_type"]!,
-        (string)r["label"]!,
-        (List<string>)r["signals"]!,
-        ToLong(r["support"]),
-        ToLong(r["cases"]),
-        ToLong(r["excess_scaled"]),
-        ToDouble(r["excess_errors"])!.Value,
-        ToDouble(r["lift"])!.Value);
 }

@@ -12,7 +12,7 @@ public sealed partial class Warehouse
 {
     /// <summary>The per-slice metric files; each returns (dimension, slice, figures...) with MetricSet's snake_case names.</summary>
     internal static readonly IReadOnlyList<string> SliceMetricNames =
-        ["confusion", "resolution", "decision_accuracy", "reviewer_agreement", "key_user_escalation", "calibration_error"];
+        ["confusion", "resolution", "decision_accuracy", "reviewer_agreement", "key_user_escalation", "calibration_error", "estimates"];
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> ColumnMaps = new();
 
@@ -54,7 +54,7 @@ public sealed partial class Warehouse
         }
 
         jobs.Add(("resolution", [AsOfParameter(asOf)]));
-        jobs.AddRange(new[] { "reliability", "calibration_error", "confusion", "sop_gaps", "decision_accuracy", "key_user_escalation", "reviewer_agreement" }
+        jobs.AddRange(new[] { "reliability", "calibration_error", "confusion", "estimates", "sop_gaps", "decision_accuracy", "key_user_escalation", "reviewer_agreement" }
             .Select(name => (name, Array.Empty<DuckDBParameter>())));
         jobs.Add(("sop_coverage_by_case_type", [caseTypeParameter]));
         jobs.Add((DataQuality, []));

@@ -13,7 +13,21 @@ public sealed partial class Warehouse
     /// <c>scope_audits</c>), each keyed by the case dimensions scored_date, week, case_type, model_version and region.
     /// </summary>
     public static readonly IReadOnlyList<string> AggregateTables =
-        ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_qa", "daily_audits", "daily_agreement", "daily_root_causes"];
+        ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_qa", "daily_audits", "daily_agreement", "daily_root_causes",
+            UnlabeledTable];
+
+    /// <summary>The daily rollup of unlabeled decided cases per confidence bin and ai_decision (population estimates).</summary>
+    private const string UnlabeledTable = "daily_unlabeled";
+
+    /// <summary>
+    /// The relation <c>estimates.sql</c> reads the calibration map from (<c>calibration_map.sql</c>, over every labeled case
+    /// of the lake whatever the filters): derived in memory from the loaded daily_calibration rollup once per version, or
+    /// on the raw path from the <c>cases</c> view.
+    /// </summary>
+    private const string CalibrationMap = "scope_calibration_map";
+
+    /// <summary>The query of <c>calibration_map.sql</c> over <paramref name="labels"/> (labeled-case counts per case type and bin).</summary>
+    private static string CalibrationMapOf(string labels) => SqlScripts.Get("calibration_map").Replace("{{labels}}", labels, StringComparison.Ordinal);
 
     /// <summary>The one daily rollup whose size grows with the resolved cases (the quantiles' values).</summary>
     private const string ResolutionTable = "daily_resolution";
@@ -44,6 +58,7 @@ public sealed partial class Warehouse
         ["daily_open"] = ["scored_at_us"],
         ["daily_qa"] = ["vendor"],
         ["daily_root_causes"] = ["root_cause_code"],
+        [UnlabeledTable] = ["confidence_bin", "ai_decision"],
     };
 
     /// <summary>The relation the SOP metric files read: the <c>sop_coverage</c> view, or its in-memory copy per rollup version.</summary>

@@ -412,6 +412,7 @@ public sealed partial class Warehouse : IDisposable
                 }
 
                 Execute($"create or replace temp table {OpenHours} as {OpenHoursOf("scope_daily_open")}");
+                Execute($"create or replace temp table {CalibrationMap} as {CalibrationMapOf($"({SqlScripts.Get("calibration_map_cases").Replace("{{cases}}", IsUnfiltered(filters) ? "scope" : "cases", StringComparison.Ordinal)})")}");
 
                 Execute($"create or replace temp view {SopCatalogue} as select * from sop_coverage");
                 return body(null);
@@ -419,7 +420,7 @@ public sealed partial class Warehouse : IDisposable
         }
         finally
         {
-            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop table if exists {OpenHours}; drop view if exists {SopCatalogue};");
+            Execute(string.Concat(AggregateTables.Select(t => $"drop table if exists scope_{t};")) + $"drop table if exists {OpenHours}; drop table if exists {CalibrationMap}; drop view if exists {SopCatalogue};");
         }
     }
 
@@ -513,6 +514,13 @@ public sealed partial class Warehouse : IDisposable
         }
 
         statements.Add($"create or replace temp view scope_{table} as {scope}");
+        if (table == UnlabeledTable)
+        {
+            // The calibration map ignores the filters: one table per version from the whole daily_calibration rollup.
+            statements.Add($"create or replace table rollup_calibration_map as {CalibrationMapOf("rollup_daily_calibration")}");
+            statements.Add($"create or replace temp view {CalibrationMap} as select * from rollup_calibration_map");
+        }
+
         if (table == OpenTable)
         {
             // The open cases per hour (open_hours.sql), derived in memory from both loaded copies, filtered the same way.
@@ -540,6 +548,7 @@ public sealed partial class Warehouse : IDisposable
         }
 
         Execute($"drop view if exists {OpenHours}; drop table if exists rollup_{OpenTable}_hours; drop table if exists rollup_{OpenTable}_hours_any_vendor");
+        Execute($"drop view if exists {CalibrationMap}; drop table if exists rollup_calibration_map");
 
         Execute($"drop table if exists scope_filter; drop view if exists {SopCatalogue}; drop table if exists rollup_{SopCatalogue}");
         _scopeViewStatements.Clear();

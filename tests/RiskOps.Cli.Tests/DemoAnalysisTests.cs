@@ -37,6 +37,9 @@ public sealed class DemoAnalysisTests : IAsyncLifetime
             Assert.True(top.GetProperty("support").GetInt64() >= 5);
             Assert.InRange(top.GetProperty("example_case_ids").GetArrayLength(), 1, 5);
         }
+
+        // The v2 rule (significant at 99.9 %, disjoint, narrowed) finds the planted patterns and nothing else in the demo.
+        Assert.Equal(DemoScenario.PlantedPatterns.Count, clusters.Count);
     }
 
     [Fact]

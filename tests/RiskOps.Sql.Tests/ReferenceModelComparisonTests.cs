@@ -65,6 +65,47 @@ public sealed class ReferenceModelComparisonTests
         }
     }
 
+    /// <summary>
+    /// Every ratio's n and the population estimates on the other slice arrays too (by_week, by_model_version,
+    /// by_region), raw and rollup, with and without filters (the calibration map ignores them).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 500, false)]
+    [InlineData(3, 500, true)]
+    [InlineData(11, 300, false)]
+    [InlineData(11, 300, true)]
+    public void GetMetrics_RandomLake_SampleSizesAndEstimatesOnEverySlice(int seed, int cases, bool rollup)
+    {
+        var data = RandomLake.Generate(seed, cases);
+        using var lake = TestLake.Create(data);
+        using var warehouse = Warehouse.Open(lake.Root);
+        if (rollup)
+        {
+            warehouse.BuildRollups(RandomLake.AsOf);
+        }
+
+        var reference = new ReferenceModel(data);
+        MetricFilters[] filters = [MetricFilters.None, new() { CaseTypes = ["ATO"] }, new() { Vendors = ["V2"] }, new() { Weeks = ["2026-W48"], Regions = ["EU"] }];
+        foreach (var filter in filters)
+        {
+            var actual = warehouse.GetMetrics(filter, RandomLake.AsOf);
+            Assert.Equal(rollup, warehouse.LastMetricsFromDailyRollup);
+            foreach (var (dimension, rows) in new[] { ("week", actual.ByWeek), ("model_version", actual.ByModelVersion), ("region", actual.ByRegion) })
+            {
+                var expected = reference.ComputeSlices(filter, RandomLake.AsOf, dimension);
+                var slices = rows.Select(r => dimension switch { "week" => r.Week, "model_version" => r.ModelVersion, _ => r.Region }).ToList();
+                Assert.Equal(expected.Select(e => e.Slice), slices);
+                foreach (var ((slice, e), a) in expected.Zip(rows))
+                {
+                    var context = $"seed {seed}, rollup {rollup}, filter {filter}, {dimension} {slice ?? "null"}";
+                    e.SopScenarios = a.SopScenarios;
+                    e.SopCoverage = a.SopCoverage;
+                    MetricAssert.Equal(e, a, context);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

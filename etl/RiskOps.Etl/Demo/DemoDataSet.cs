@@ -298,7 +298,13 @@ public sealed class DemoDataSet
             var errorRate = isNewModel ? 0.028 : 0.036;
             // Half of a planted pair on its own is a case the agent handles well; that keeps the pair, not its parts, on top.
             var halfPair = (type.Name == "ATO" && (hasNewDevice ^ hasVpn)) || (type.Name == "KYC_AUDIT" && (hasSybil ^ hasDocMismatch));
-            wrong = errorDraw < (halfPair ? errorRate * 0.1 : errorRate);
+            // A planted FP pair takes most good cases of the pair out of the passes, so the pair's passes that remain
+            // would be over-represented in FN — a pattern nobody planted (it showed from 1 M cases on, and for KYC the
+            // sybil base rate doubles it). The pair's bad cases err less often in proportion, which keeps the FN share
+            // of its passes near the case type's.
+            var fnPair = bad && ((type.Name == "ATO" && hasNewDevice && hasVpn) || (type.Name == "KYC_AUDIT" && hasSybil && hasDocMismatch));
+            var pairScale = type.Name == "ATO" ? (isNewModel ? 0.20 : 0.35) : 0.13;
+            wrong = errorDraw < (halfPair ? errorRate * 0.1 : fnPair ? errorRate * pairScale : errorRate);
         }
 
         var aiBlock = bad != wrong;

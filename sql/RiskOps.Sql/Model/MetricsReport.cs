@@ -68,6 +68,81 @@ public sealed class MetricSet
     public double? Ece { get; set; }
     public double? Brier { get; set; }
 
+    // The n of every ratio (contract §2, v2 — sample size and significance): its denominator; a ratio with n < 30 has no
+    // status (Statistics.Significance.HasStatus). Derived from the counts above, so no path can report one without the other.
+
+    /// <summary>n of precision: TP + FP.</summary>
+    [JsonPropertyName("precision_n")]
+    public long PrecisionN => Tp + Fp;
+
+    /// <summary>n of recall: TP + FN.</summary>
+    [JsonPropertyName("recall_n")]
+    public long RecallN => Tp + Fn;
+
+    /// <summary>n of F1: the labeled cases.</summary>
+    [JsonPropertyName("f1_n")]
+    public long F1N => LabeledCases;
+
+    /// <summary>n of accuracy: the labeled cases.</summary>
+    [JsonPropertyName("accuracy_n")]
+    public long AccuracyN => LabeledCases;
+
+    /// <summary>n of ECE: the labeled cases.</summary>
+    [JsonPropertyName("ece_n")]
+    public long EceN => LabeledCases;
+
+    /// <summary>n of the Brier score: the labeled cases.</summary>
+    [JsonPropertyName("brier_n")]
+    public long BrierN => LabeledCases;
+
+    /// <summary>n of recall on auto-decided cases: the audit-sample labels of its denominator (auto cases labeled TP or FN), unweighted.</summary>
+    [JsonPropertyName("recall_auto_n")]
+    public long RecallAutoN { get; set; }
+
+    /// <summary>n of the automation rate: the decisions.</summary>
+    [JsonPropertyName("automation_rate_n")]
+    public long AutomationRateN => Decisions;
+
+    /// <summary>n of SLA compliance: its denominator (resolved cases plus open cases older than 4 h).</summary>
+    [JsonPropertyName("sla_compliance_n")]
+    public long SlaComplianceN => SlaDenominator;
+
+    /// <summary>n of decision accuracy: the QA audits.</summary>
+    [JsonPropertyName("decision_accuracy_n")]
+    public long DecisionAccuracyN => QaAudits;
+
+    /// <summary>n of key-user escalation compliance: the key-user manual cases.</summary>
+    [JsonPropertyName("key_user_escalation_compliance_n")]
+    public long KeyUserEscalationComplianceN => KeyUserCases;
+
+    /// <summary>n of kappa: the resolved, labeled cases it compares.</summary>
+    [JsonPropertyName("kappa_n")]
+    public long KappaN => KappaCases;
+
+    // Population estimates (contract §2, v2): model-based, over every decided case of the slice; they carry
+    // label_completeness instead of an n.
+
+    /// <summary>Expected TP over the slice's decided cases: labeled TP plus p of each unlabeled block.</summary>
+    public double TpEst { get; set; }
+
+    /// <summary>Expected FP: labeled FP plus 1 − p of each unlabeled block.</summary>
+    public double FpEst { get; set; }
+
+    /// <summary>Expected TN: labeled TN plus p of each unlabeled pass.</summary>
+    public double TnEst { get; set; }
+
+    /// <summary>Expected FN: labeled FN plus 1 − p of each unlabeled pass.</summary>
+    public double FnEst { get; set; }
+
+    /// <summary>Estimated precision over all decided cases: TP_est / (TP_est + FP_est).</summary>
+    public double? PrecisionEst { get; set; }
+
+    /// <summary>Estimated recall over all decided cases: TP_est / (TP_est + FN_est).</summary>
+    public double? RecallEst { get; set; }
+
+    /// <summary>Estimated accuracy over all decided cases: (TP_est + TN_est) / decisions.</summary>
+    public double? AccuracyEst { get; set; }
+
     /// <summary>Week-over-week change (this ISO week minus the one before), set on <see cref="MetricsReport.ByWeek"/> rows only.</summary>
     public double? PrecisionWow { get; set; }
     /// <summary>Week-over-week change of recall.</summary>

@@ -1,26 +1,29 @@
--- Details of chosen FP/FN pattern clusters (contract §2): for each cluster, over its error cases (labeled cases of the
--- case type with the cluster's label whose signals include all of the cluster's signals): the most frequent
+-- Details of chosen FP/FN pattern clusters (contract §2): for each cluster, over its error cases (the pool cases it
+-- removed that carry its label: cases of the case type with that label whose signals include all of the cluster's
+-- signals and those of no cluster of an earlier round of the same case type and label — clusters are disjoint): the most frequent
 -- root_cause_type (ties: alphabetical), the most frequent root_cause_code among the cases with that type (ties:
 -- alphabetical), five example case ids (most recent scored_at first, then case_id) and the count per ISO week (UTC) of
 -- scored_at. One row per cluster, in cluster number order.
 -- Reads `scope` (the filtered cases, metrics/scope.sql). Parameter $clusters: a JSON array of
--- {"n": int, "case_type": text, "label": "FP"|"FN", "signals": [text]}.
+-- {"n": int, "case_type": text, "label": "FP"|"FN", "rank": int, "signals": [text]}.
 with scoped as (
     select case_id, case_type, scored_at, week, signals, label, root_cause_type, root_cause_code
     from scope
     where label in ('FP', 'FN')
 ),
 chosen as (
-    select c.n, c.case_type, c.label, c.signals
+    select c.n, c.case_type, c.label, c.rank, c.signals
     from (
-        select unnest(from_json($clusters::VARCHAR, '[{"n":"INTEGER","case_type":"VARCHAR","label":"VARCHAR","signals":["VARCHAR"]}]'), recursive := true)
+        select unnest(from_json($clusters::VARCHAR, '[{"n":"INTEGER","case_type":"VARCHAR","label":"VARCHAR","rank":"INTEGER","signals":["VARCHAR"]}]'), recursive := true)
     ) c
 ),
 hits as (
+    -- A case belongs to the first round's cluster whose signals it carries: that round removed it from the pool.
     select c.n, s.case_id, s.scored_at, s.week, s.root_cause_type, s.root_cause_code
     from chosen c
     join scoped s on s.case_type = c.case_type and s.label = c.label
     where list_has_all(coalesce(s.signals, []), c.signals)
+    qualify row_number() over (partition by s.case_id order by c.rank) = 1
 ),
 cause_types as (
     select n, root_cause_type, count(*) as cases,

@@ -1,6 +1,6 @@
 -- confusion: per slice (overall, case type, week, model version, region) from the in-scope daily aggregates
 -- (scope_daily) — decisions, labeled cases, TP/FP/TN/FN, precision and recall with 95 % Wilson intervals, F1, accuracy,
--- automation rate and recall on auto-decided cases (weighted audit_sample labels of auto-routed cases).
+-- automation rate and recall on auto-decided cases (weighted audit_sample labels of auto-routed cases) with its n.
 with counts as (
     select
         k.dimension,
@@ -13,7 +13,8 @@ with counts as (
         sum(d.fn)::bigint as fn,
         sum(d.auto_decisions)::bigint as auto_decisions,
         sum(d.audit_tp_weight)::double as audit_tp_weight,
-        sum(d.audit_block_weight)::double as audit_block_weight
+        sum(d.audit_block_weight)::double as audit_block_weight,
+        sum(d.audit_block_labels)::bigint as audit_block_labels
     from scope_daily d
     cross join dimensions() k
     group by all
@@ -40,6 +41,8 @@ select
     auto_decisions / nullif(decisions, 0) as automation_rate,
     audit_tp_weight,
     audit_block_weight,
-    audit_tp_weight / nullif(audit_block_weight, 0) as recall_auto
+    audit_tp_weight / nullif(audit_block_weight, 0) as recall_auto,
+    -- The n of recall on auto-decided cases: its denominator's audit-sample labels, counted unweighted.
+    audit_block_labels as recall_auto_n
 from counts
 order by dimension, slice

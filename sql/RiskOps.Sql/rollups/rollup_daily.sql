@@ -28,6 +28,7 @@ select
         where c.routing = 'auto' and c.label_source = 'audit_sample' and c.label = 'TP'), 0)::double as audit_tp_weight,
     coalesce(sum(coalesce(c.sample_weight, 1.0)) filter (
         where c.routing = 'auto' and c.label_source = 'audit_sample' and c.label in ('TP', 'FN')), 0)::double as audit_block_weight,
+    count(*) filter (where c.routing = 'auto' and c.label_source = 'audit_sample' and c.label in ('TP', 'FN')) as audit_block_labels,
     count(*) filter (where c.routing = 'manual') as manual_cases,
     count(*) filter (where c.resolved) as resolved_cases,
     count(*) filter (where c.resolved and c.resolution_hours <= 4) as sla_met,

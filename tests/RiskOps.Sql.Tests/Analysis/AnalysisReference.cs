@@ -67,8 +67,13 @@ public sealed class AnalysisReference(ReferenceModel model)
         return report;
     }
 
+    /// <summary>
+    /// Contract §2 clusters (v2), naively: per case type and error label the population list, a pool list, and each round
+    /// every subset of 1–3 signals of every pool case counted by scanning the pool again.
+    /// </summary>
     public ClusterReport Clusters(MetricFilters filters)
     {
+        const double Z = 3.290526731491926;
         var report = new ClusterReport();
         var labeledByType = model.Scope(filters)
             .Where(d => model.Labels.ContainsKey(d.CaseId))
@@ -77,74 +82,74 @@ public sealed class AnalysisReference(ReferenceModel model)
         foreach (var group in labeledByType)
         {
             var cases = group.Select(d => (Decision: d, Label: model.Labels[d.CaseId],
-                    Signals: (d.Signals ?? []).Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
+                    Signals: (d.Signals ?? []).Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal)))
                 .ToList();
-            foreach (var error in new[] { "FP", "FN" })
+            foreach (var (error, other) in new[] { ("FP", "TP"), ("FN", "TN") })
             {
-                long n = cases.Count;
-                long nError = cases.Count(c => c.Label.Label == error);
-                var counts = new Dictionary<string, (List<string> Set, long Cases, long Support)>(StringComparer.Ordinal);
-                foreach (var c in cases)
+                var population = cases.Where(c => c.Label.Label == error || c.Label.Label == other).ToList();
+                long p = population.Count;
+                long e = population.Count(c => c.Label.Label == error);
+                if (e == 0)
                 {
-                    foreach (var set in Subsets(c.Signals))
-                    {
-                        var key = string.Join('\u0001', set);
-                        var current = counts.TryGetValue(key, out var v) ? v : (set, 0L, 0L);
-                        counts[key] = (current.Item1, current.Item2 + 1, current.Item3 + (c.Label.Label == error ? 1 : 0));
-                    }
+                    continue;
                 }
 
-                var ranked = counts.Values.Where(v => v.Support >= 5).ToList();
-                ranked.Sort((x, y) =>
+                var rate = (double)e / p;
+                var pool = population.ToList();
+                for (var round = 1; round <= 10; round++)
                 {
-                    // excess = support − cases · nError / n, compared exactly as support · n − cases · nError.
-                    var c = (y.Support * n - y.Cases * nError).CompareTo(x.Support * n - x.Cases * nError);
-                    if (c != 0)
+                    var sets = pool.SelectMany(c => Subsets(c.Signals.Order(CodePoints).ToList()))
+                        .Select(s => string.Join(",", s)).Distinct().Select(k => k.Split(',').ToList()).ToList();
+                    var scored = sets.Select(s =>
                     {
-                        return c;
-                    }
-
-                    c = x.Set.Count.CompareTo(y.Set.Count);
-                    return c != 0 ? c : string.CompareOrdinal(string.Join('\u0001', x.Set), string.Join('\u0001', y.Set));
-                });
-
-                var shown = new List<List<string>>();
-                foreach (var candidate in ranked)
-                {
-                    if (shown.Count == 10)
+                        var hits = pool.Where(c => s.All(c.Signals.Contains)).ToList();
+                        long support = hits.Count(c => c.Label.Label == error);
+                        return (Set: s, Cases: (long)hits.Count, Support: support, Scaled: support * p - hits.Count * e);
+                    }).Where(x => x.Support >= 5 && WilsonLow(x.Support, x.Cases, Z) > rate).ToList();
+                    if (scored.Count == 0)
                     {
                         break;
                     }
 
-                    if (shown.Any(s => s.All(candidate.Set.Contains)))
+                    var best = scored.OrderByDescending(x => x.Scaled).ThenBy(x => x.Set.Count).ThenBy(x => string.Join(",", x.Set), CodePoints).First();
+                    var first = best.Scaled;
+                    while (true)
                     {
-                        continue;
+                        var current = best;
+                        var wider = scored.Where(x => x.Set.Count > current.Set.Count && current.Set.All(x.Set.Contains) && 5 * x.Scaled >= 4 * first)
+                            .OrderByDescending(x => x.Scaled).ThenBy(x => x.Set.Count).ThenBy(x => string.Join(",", x.Set), CodePoints).ToList();
+                        if (wider.Count == 0)
+                        {
+                            break;
+                        }
+
+                        best = wider[0];
                     }
 
-                    shown.Add(candidate.Set);
-                    var rate = (double)nError / n;
-                    var errors = cases.Where(c => c.Label.Label == error && candidate.Set.All(c.Signals.Contains)).ToList();
-                    var type = errors.Where(e => e.Label.RootCauseType is not null).GroupBy(e => e.Label.RootCauseType!)
+                    var removed = pool.Where(c => best.Set.All(c.Signals.Contains)).ToList();
+                    pool = pool.Except(removed).ToList();
+                    var errors = removed.Where(c => c.Label.Label == error).ToList();
+                    var type = errors.Where(x => x.Label.RootCauseType is not null).GroupBy(x => x.Label.RootCauseType!)
                         .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
-                    var code = errors.Where(e => e.Label.RootCauseType == type && e.Label.RootCauseCode is not null)
-                        .GroupBy(e => e.Label.RootCauseCode!)
+                    var code = errors.Where(x => x.Label.RootCauseType == type && x.Label.RootCauseCode is not null)
+                        .GroupBy(x => x.Label.RootCauseCode!)
                         .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
                     report.Clusters.Add(new Cluster
                     {
                         CaseType = group.Key,
                         Label = error,
-                        Rank = shown.Count,
-                        Signals = candidate.Set,
-                        Support = candidate.Support,
-                        Cases = candidate.Cases,
-                        ExcessErrors = candidate.Support - candidate.Cases * rate,
-                        Lift = (double)candidate.Support / candidate.Cases / rate,
+                        Rank = round,
+                        Signals = best.Set,
+                        Support = errors.Count,
+                        Cases = removed.Count,
+                        ExcessErrors = errors.Count - removed.Count * rate,
+                        Lift = (double)errors.Count / removed.Count / rate,
                         RootCauseType = type,
                         RootCauseCode = code,
                         Route = type switch { "A" => "retrain", "B" => "threshold_rules", "C" => "sop_update", _ => null },
-                        ExampleCaseIds = errors.OrderByDescending(e => e.Decision.ScoredAt)
-                            .ThenBy(e => e.Decision.CaseId, StringComparer.Ordinal).Take(5).Select(e => e.Decision.CaseId).ToList(),
-                        Weekly = errors.GroupBy(e => ReferenceModel.Week(e.Decision.ScoredAt)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                        ExampleCaseIds = errors.OrderByDescending(x => x.Decision.ScoredAt)
+                            .ThenBy(x => x.Decision.CaseId, StringComparer.Ordinal).Take(5).Select(x => x.Decision.CaseId).ToList(),
+                        Weekly = errors.GroupBy(x => ReferenceModel.Week(x.Decision.ScoredAt)).OrderBy(g => g.Key, StringComparer.Ordinal)
                             .Select(g => new WeeklyCount { Week = g.Key, Count = g.Count() }).ToList(),
                     });
                 }
@@ -153,6 +158,29 @@ public sealed class AnalysisReference(ReferenceModel model)
 
         return report;
     }
+
+    /// <summary>Wilson score lower bound, written out from the textbook formula.</summary>
+    public static double WilsonLow(long k, long n, double z)
+    {
+        var phat = (double)k / n;
+        return (phat + z * z / (2.0 * n) - z * Math.Sqrt(phat * (1 - phat) / n + z * z / (4.0 * n * n))) / (1 + z * z / n);
+    }
+
+    /// <summary>Ordinal order of Unicode code points (what the contract's "ordinal code points" means).</summary>
+    private static readonly Comparer<string> CodePoints = Comparer<string>.Create((x, y) =>
+    {
+        var a = x.EnumerateRunes().Select(r => r.Value).ToArray();
+        var b = y.EnumerateRunes().Select(r => r.Value).ToArray();
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] != b[i])
+            {
+                return a[i].CompareTo(b[i]);
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
+    });
 
     /// <summary>Days from --from (else the first scored date) to --to (else the last), within the --week weeks if given.</summary>
     private static long PeriodDays(MetricFilters filters, List<DecisionRow> decisions)

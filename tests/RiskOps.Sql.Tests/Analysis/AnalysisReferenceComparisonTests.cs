@@ -16,7 +16,7 @@ public sealed class RandomAnalysisLakes : IDisposable
         {
             if (!_lakes.TryGetValue((seed, cases), out var entry))
             {
-                var data = WithEdgeConfidences(RandomLake.Generate(seed, cases), seed);
+                var data = PlantPatterns(WithEdgeConfidences(RandomLake.Generate(seed, cases), seed), seed);
                 entry = (TestLake.Create(data), new AnalysisReference(new ReferenceModel(data)));
                 _lakes[(seed, cases)] = entry;
             }
@@ -31,6 +31,44 @@ public sealed class RandomAnalysisLakes : IDisposable
         {
             lake.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Plants error patterns (RandomLake's labels do not depend on signals, so under the v2 rule it has almost no
+    /// cluster): blocks with vpn_ip and new_device are mostly FP, passes with mule_pattern often FN, blocks with geo_jump
+    /// somewhat more often FP. Every label row of a case is changed alike, so re-labels and ties still decide.
+    /// </summary>
+    private static LakeData PlantPatterns(LakeData data, int seed)
+    {
+        var random = new Random(seed * 104729);
+        var signals = data.Decisions.GroupBy(d => d.CaseId).ToDictionary(g => g.Key, g => g.First().Signals ?? []);
+        var flip = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (caseId, set) in signals)
+        {
+            var draw = random.NextDouble();
+            flip[caseId] = set.Contains("vpn_ip") && set.Contains("new_device") && draw < 0.7 ? "FP"
+                : set.Contains("mule_pattern") && draw < 0.35 ? "FN"
+                : set.Contains("geo_jump") && draw < 0.2 ? "FP"
+                : null;
+        }
+
+        for (var i = 0; i < data.Labels.Count; i++)
+        {
+            var row = data.Labels[i];
+            var to = flip.GetValueOrDefault(row.CaseId);
+            var changed = (row.Label, to) switch
+            {
+                ("TP", "FP") => "FP",
+                ("TN", "FN") => "FN",
+                _ => null,
+            };
+            if (changed is not null)
+            {
+                data.Labels[i] = row with { Label = changed, RootCauseType = changed == "FP" ? "A" : "C", RootCauseCode = $"planted.{changed}" };
+            }
+        }
+
+        return data;
     }
 
     /// <summary>Moves some confidences onto sweep thresholds (k/100) and one ulp either side, where floating point bites.</summary>
@@ -147,6 +185,10 @@ public sealed class AnalysisReferenceComparisonTests(RandomAnalysisLakes lakes) 
                 Assert.Equal(e.ExampleCaseIds, a.ExampleCaseIds);
                 Assert.Equal(e.Weekly.Select(w => (w.Week, w.Count)), a.Weekly.Select(w => (w.Week, w.Count)));
             }
+
+            // Disjoint: within a case type and label no example case id appears twice.
+            Assert.All(actual.GroupBy(c => (c.CaseType, c.Label)), g =>
+                Assert.Equal(g.SelectMany(c => c.ExampleCaseIds).Count(), g.SelectMany(c => c.ExampleCaseIds).Distinct().Count()));
         }
 
         // The comparison means something only if the random lakes produce clusters.

@@ -43,6 +43,25 @@ public static class MetricAssert
         Ratio(expected.SopCoverage, actual.SopCoverage, "sop_coverage");
         Ratio(expected.Ece, actual.Ece, "ece");
         Ratio(expected.Brier, actual.Brier, "brier");
+        Count(expected.PrecisionN, actual.PrecisionN, "precision_n");
+        Count(expected.RecallN, actual.RecallN, "recall_n");
+        Count(expected.F1N, actual.F1N, "f1_n");
+        Count(expected.AccuracyN, actual.AccuracyN, "accuracy_n");
+        Count(expected.EceN, actual.EceN, "ece_n");
+        Count(expected.BrierN, actual.BrierN, "brier_n");
+        Count(expected.RecallAutoN, actual.RecallAutoN, "recall_auto_n");
+        Count(expected.AutomationRateN, actual.AutomationRateN, "automation_rate_n");
+        Count(expected.SlaComplianceN, actual.SlaComplianceN, "sla_compliance_n");
+        Count(expected.DecisionAccuracyN, actual.DecisionAccuracyN, "decision_accuracy_n");
+        Count(expected.KeyUserEscalationComplianceN, actual.KeyUserEscalationComplianceN, "key_user_escalation_compliance_n");
+        Count(expected.KappaN, actual.KappaN, "kappa_n");
+        Ratio(expected.TpEst, actual.TpEst, "tp_est");
+        Ratio(expected.FpEst, actual.FpEst, "fp_est");
+        Ratio(expected.TnEst, actual.TnEst, "tn_est");
+        Ratio(expected.FnEst, actual.FnEst, "fn_est");
+        Ratio(expected.PrecisionEst, actual.PrecisionEst, "precision_est");
+        Ratio(expected.RecallEst, actual.RecallEst, "recall_est");
+        Ratio(expected.AccuracyEst, actual.AccuracyEst, "accuracy_est");
 
         void Count(long e, long a, string name)
         {

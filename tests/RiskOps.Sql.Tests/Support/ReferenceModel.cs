@@ -28,6 +28,38 @@ public sealed class ReferenceModel
         Sop = data.Sop.GroupBy(s => (s.CaseType, s.ScenarioCode))
             .Select(g => g.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s, IngestionOrder.Instance).First()).ToList();
         QuarantineCount = data.Quarantine.Count;
+
+        // The calibration map of the population estimates: every decided case with a latest label, whatever the filters.
+        var labeledCases = Decisions.Values.Where(d => Labels.ContainsKey(d.CaseId))
+            .Select(d => (d.CaseType, Bin: Bin(d.Confidence), Correct: Labels[d.CaseId].Label is "TP" or "TN")).ToList();
+        _mapByType = labeledCases.GroupBy(x => (x.CaseType, x.Bin)).ToDictionary(g => g.Key, g => (g.LongCount(), g.LongCount(x => x.Correct)));
+        _mapAll = labeledCases.GroupBy(x => x.Bin).ToDictionary(g => g.Key, g => (g.LongCount(), g.LongCount(x => x.Correct)));
+    }
+
+    private readonly Dictionary<(string CaseType, int Bin), (long N, long Correct)> _mapByType;
+    private readonly Dictionary<int, (long N, long Correct)> _mapAll;
+
+    /// <summary>The calibration bin of a confidence: min(floor(10·confidence), 9).</summary>
+    public static int Bin(double confidence) => Math.Min((int)Math.Floor(10 * confidence), 9);
+
+    /// <summary>
+    /// The probability that an unlabeled case's ai_decision is right (contract §2, v2): its case type's bin share when at
+    /// least 30 labels back it, else the bin over all case types when at least 30, else its own confidence.
+    /// </summary>
+    public double CorrectProbability(DecisionRow d)
+    {
+        var bin = Bin(d.Confidence);
+        if (_mapByType.TryGetValue((d.CaseType, bin), out var own) && own.N >= 30)
+        {
+            return (double)own.Correct / own.N;
+        }
+
+        if (_mapAll.TryGetValue(bin, out var all) && all.N >= 30)
+        {
+            return (double)all.Correct / all.N;
+        }
+
+        return d.Confidence;
     }
 
     public Dictionary<string, DecisionRow> Decisions { get; }
@@ -72,6 +104,25 @@ public sealed class ReferenceModel
         return (overall, byType);
     }
 
+    /// <summary>
+    /// One set per slice of <paramref name="dimension"/> (<c>week</c>, <c>model_version</c> or <c>region</c>) in the
+    /// warehouse's order (slice ascending ordinal, null last). SOP figures are left unset: they are per case type.
+    /// </summary>
+    public List<(string? Slice, MetricSet Set)> ComputeSlices(MetricFilters filters, DateTimeOffset asOf, string dimension)
+    {
+        Func<DecisionRow, string?> key = dimension switch
+        {
+            "week" => d => Week(d.ScoredAt),
+            "model_version" => d => d.ModelVersion,
+            "region" => d => d.Region,
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "week, model_version or region"),
+        };
+        return Scope(filters).GroupBy(key)
+            .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, Figures(g.ToList(), filters, asOf, [])))
+            .ToList();
+    }
+
     private MetricSet Figures(List<DecisionRow> cases, MetricFilters filters, DateTimeOffset asOf, List<SopRow> sop)
     {
         var set = new MetricSet { Decisions = cases.Count };
@@ -94,6 +145,29 @@ public sealed class ReferenceModel
         var weightTp = samples.Where(x => x.Label.Label == "TP").Sum(x => x.Label.SampleWeight ?? 1.0);
         var weightBlocks = samples.Where(x => x.Label.Label is "TP" or "FN").Sum(x => x.Label.SampleWeight ?? 1.0);
         set.RecallAuto = weightBlocks == 0 ? null : weightTp / weightBlocks;
+        set.RecallAutoN = samples.Count(x => x.Label.Label is "TP" or "FN");
+
+        // Population estimates: labeled cases count their label, unlabeled ones their expected share.
+        double tpEst = set.Tp, fpEst = set.Fp, tnEst = set.Tn, fnEst = set.Fn;
+        foreach (var d in cases.Where(d => !Labels.ContainsKey(d.CaseId)))
+        {
+            var p = CorrectProbability(d);
+            if (d.AiDecision == "block")
+            {
+                tpEst += p;
+                fpEst += 1 - p;
+            }
+            else
+            {
+                tnEst += p;
+                fnEst += 1 - p;
+            }
+        }
+
+        (set.TpEst, set.FpEst, set.TnEst, set.FnEst) = (tpEst, fpEst, tnEst, fnEst);
+        set.PrecisionEst = Ratio(tpEst, tpEst + fpEst);
+        set.RecallEst = Ratio(tpEst, tpEst + fnEst);
+        set.AccuracyEst = Ratio(tpEst + tnEst, tpEst + fpEst + tnEst + fnEst);
 
         // Resolution: the latest review by assigned_at (ties: later ingestion, then review_id) decides.
         var manual = cases.Where(d => d.Routing == "manual").ToList();
@@ -125,7 +199,8 @@ public sealed class ReferenceModel
 
         set.ResolvedCases = resolved;
         set.OpenCases = open.Count;
-        set.SlaCompliance = Ratio(resolvedHours.Count(h => h <= 4), resolved + open.Count(h => h > 4));
+        set.SlaDenominator = resolved + open.Count(h => h > 4);
+        set.SlaCompliance = Ratio(resolvedHours.Count(h => h <= 4), set.SlaDenominator);
         set.ResolutionHoursP50 = Quantile(resolvedHours, 0.5);
         set.ResolutionHoursP90 = Quantile(resolvedHours, 0.9);
         set.Backlog0To4h = open.Count(h => h < 4);
@@ -139,8 +214,10 @@ public sealed class ReferenceModel
             && (filters.Vendors.Count == 0 || (r.Vendor is not null && filters.Vendors.Contains(r.Vendor)))).ToList();
         set.QaAudits = audits.Count;
         set.DecisionAccuracy = Ratio(audits.Count(a => a.Verdict == "correct"), audits.Count);
-        set.Kappa = Kappa(finals.Where(f => Labels.ContainsKey(f.Decision.CaseId))
-            .Select(f => (f.Review.Decision == "block", Labels[f.Decision.CaseId].Label is "TP" or "FN")).ToList());
+        var kappaPairs = finals.Where(f => Labels.ContainsKey(f.Decision.CaseId))
+            .Select(f => (f.Review.Decision == "block", Labels[f.Decision.CaseId].Label is "TP" or "FN")).ToList();
+        set.KappaCases = kappaPairs.Count;
+        set.Kappa = Kappa(kappaPairs);
 
         var keyUsers = manual.Where(d => d.Priority >= 75).ToList();
         set.KeyUserCases = keyUsers.Count;
