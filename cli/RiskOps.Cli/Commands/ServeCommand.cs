@@ -42,7 +42,7 @@ internal static class ServeCommand
             {
                 return await WebHostEntry.RunAsync([.. args]);
             }
-            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || ex is Microsoft.AspNetCore.Connections.AddressInUseException)
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
                 // The port was taken between the probe and the bind.
                 throw new CliUsageException($"cannot listen: {ex.Message} (choose another address with --urls)");

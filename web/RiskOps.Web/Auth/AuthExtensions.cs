@@ -32,6 +32,8 @@ internal static class AuthExtensions
         }
 
         builder.Services.AddSingleton<MemoryTicketStore>();
+        // Anti-forgery's cookie is never Secure by default; behind a TLS proxy it is, like the session cookie.
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<MemoryTicketStore, IOptions<SessionOptions>>((options, store, sessions) =>

@@ -49,6 +49,10 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
             ViewData["Filters"] = Filters;
             data.Validate(Filters);
         }
+        catch (Exception ex) when (ex is not InvalidFilterException && LakeFaults.UnreadableFile(ex, data.LakeRoot) is not null)
+        {
+            // The lake cannot be opened whole; the page's own reads fail the same way and say so (the Data page lists the file).
+        }
         catch (InvalidFilterException ex)
         {
             Error = ex.Message;
