@@ -26,6 +26,7 @@ public sealed class IngestHardeningTests : IAsyncLifetime
         {
             ["Ingest:ApiKeys:0"] = null,
             ["Ingest:ApiKeys"] = $"{FirstKey}, {SecondKey}",
+            ["Ingest:MaxBodyBytes"] = "10000000",
         });
         return Task.CompletedTask;
     }
@@ -114,12 +115,16 @@ public sealed class IngestHardeningTests : IAsyncLifetime
     public async Task Post_SameKeyWhileFirstStillStreaming_Returns409JsonWithRetryAfter()
     {
         var client = Client(FirstKey);
-        var slow = new SlowContent(Encoding.UTF8.GetBytes(Decision("slow-1") + "\n"), Encoding.UTF8.GetBytes(Decision("slow-2") + "\n"));
+        // A first half far larger than the server's request buffer: its write completes only once the handler reads the
+        // body, i.e. after it has claimed the key.
+        var firstHalf = string.Concat(Enumerable.Range(0, 4000).Select(i => Decision($"slow-a{i}") + "\n"));
+        var slow = new SlowContent(Encoding.UTF8.GetBytes(firstHalf), Encoding.UTF8.GetBytes(Decision("slow-b") + "\n"));
         slow.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
 
         var firstTask = client.SendAsync(Post(slow, "concurrent-1"));
         await slow.FirstHalfSent.WaitAsync(TimeSpan.FromSeconds(20));
-        var second = await client.SendAsync(Post(Decision("slow-1") + "\n" + Decision("slow-2") + "\n", "concurrent-1"));
+        await Task.Delay(200);
+        var second = await client.SendAsync(Post(Decision("slow-b") + "\n", "concurrent-1"));
         slow.Release();
         var first = await firstTask.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -127,7 +132,7 @@ public sealed class IngestHardeningTests : IAsyncLifetime
         Assert.NotNull(second.Headers.RetryAfter);
         Assert.Contains("being ingested", (await Json(second)).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(2, CountCases("slow-"));
+        Assert.Equal(4001, CountCases("slow-"));
     }
 
     [Fact]
