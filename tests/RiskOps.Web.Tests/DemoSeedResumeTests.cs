@@ -71,7 +71,9 @@ public sealed class DemoSeedResumeTests : IDisposable
         {
             var state = factory.Services.GetRequiredService<DemoSeedState>();
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (state.Running && waited.Elapsed < TimeSpan.FromMinutes(2))
+            // The seeder runs in the background (it may not have started yet): wait for its marker to say "complete".
+            var marker = Path.Combine(_lake, DemoSeeder.MarkerFile);
+            while ((state.Running || !File.ReadAllText(marker).Contains("\"complete\"", StringComparison.Ordinal)) && waited.Elapsed < TimeSpan.FromMinutes(2))
             {
                 await Task.Delay(200);
             }
