@@ -22,8 +22,8 @@ RUN find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-# The lake and the landing folder live on volumes; the image's non-root user owns them.
-RUN mkdir -p /data/lake /data/landing && chown -R app:app /data
+# The lake, the landing folder and the key ring live on volumes; the image's non-root user owns them.
+RUN mkdir -p /data/lake /data/landing /data/keys && chown -R app:app /data
 USER app
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     DOTNET_ENVIRONMENT=Production

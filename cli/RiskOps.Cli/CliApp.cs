@@ -2,6 +2,7 @@ using System.CommandLine;
 using RiskOps.Cli.Commands;
 using RiskOps.Etl.Lake;
 using RiskOps.Sql.Model;
+using RiskOps.Web.Hosting;
 
 namespace RiskOps.Cli;
 
@@ -30,6 +31,14 @@ public static class CliApp
     {
         var root = BuildRoot();
         var result = root.Parse(args);
+        // A mistyped command otherwise reads "Required command was not provided".
+        if (args.Length > 0 && !args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0])))
+        {
+            await Console.Error.WriteLineAsync(
+                $"error: unknown command '{args[0]}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; riskops --help for more)");
+            return 2;
+        }
+
         if (result.Errors.Count > 0)
         {
             await Console.Error.WriteLineAsync($"error: {result.Errors[0].Message}");
@@ -40,10 +49,16 @@ public static class CliApp
         {
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is InvalidFilterException or UnreadableInputException or CliUsageException)
+        catch (Exception ex) when (ex is InvalidFilterException or UnreadableInputException or CliUsageException or ProductionConfigurationException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 2;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never an unhandled crash (exit 134 and a stack trace): one line, the details for a bug report after it.
+            await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
+            return 1;
         }
     }
 }

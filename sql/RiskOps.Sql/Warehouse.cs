@@ -188,6 +188,56 @@ public sealed partial class Warehouse : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one fixed read-only statement over the documented views with DuckDB parameters (<c>$name</c>), so callers bind
+    /// values instead of quoting them into the text.
+    /// </summary>
+    /// <exception cref="InvalidQueryException">The text is more than one statement.</exception>
+    public QueryResult Query(string sql, IReadOnlyDictionary<string, object?> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count == 0)
+        {
+            return Query(sql);
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        var text = sql.Trim().TrimEnd(';').Trim();
+        if (text.Contains(';', StringComparison.Ordinal))
+        {
+            throw new InvalidQueryException("only one statement is allowed");
+        }
+
+        lock (_gate)
+        {
+            return RetryingVanishedFiles(() =>
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = text;
+                foreach (var (name, value) in parameters)
+                {
+                    command.Parameters.Add(new DuckDBParameter(name, value));
+                }
+
+                using var reader = command.ExecuteReader();
+                var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+                var rows = new List<object?[]>();
+                while (reader.Read())
+                {
+                    var row = new object?[reader.FieldCount];
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    }
+
+                    rows.Add(row);
+                }
+
+                return new QueryResult(columns, rows);
+            });
+        }
+    }
+
     /// <summary>How many times a read whose lake file vanished under it is tried in all (see <see cref="RetryingVanishedFiles{T}"/>).</summary>
     private const int VanishedFileAttempts = 5;
 

@@ -19,6 +19,8 @@ public sealed class RecurringJobsRegistrarTests(PostgresFixture postgres)
         string[] args =
         [
             $"--ConnectionStrings:Hangfire={hangfire}",
+            // Production mode (a Hangfire connection string) refuses to start without a stable hash key.
+            $"--Lake:HashKey={WorkerProcess.HashKey}",
             "--Jobs:LandingScanCron=*/2 * * * *",
             "--Jobs:RollupCron=",
             "--Sources:Postgres:ConnectionString=Host=127.0.0.1;Database=cases",

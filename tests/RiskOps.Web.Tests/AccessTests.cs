@@ -23,7 +23,7 @@ public sealed class AccessTests(WebAppFixture app)
         var response = await app.Anonymous().GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class AccessTests(WebAppFixture app)
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
-        Assert.StartsWith("/login", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class AccessTests(WebAppFixture app)
         var response = await app.Anonymous().GetAsync("/hangfire");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Theory]

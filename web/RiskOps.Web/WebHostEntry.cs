@@ -1,6 +1,7 @@
 using RiskOps.Web.Auth;
 using RiskOps.Web.Dashboard;
 using RiskOps.Web.Endpoints;
+using RiskOps.Web.Health;
 using RiskOps.Web.Hosting;
 using RiskOps.Web.Jobs;
 
@@ -23,7 +24,9 @@ public static class WebHostEntry
             ApplicationName = typeof(WebHostEntry).Assembly.GetName().Name,
         });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--lake"] = "Lake:Root" });
+        ProductionMode.Validate(builder.Configuration);
 
+        builder.AddReverseProxySupport();
         builder.AddWarehouse();
         builder.AddEtl();
         builder.AddReports();
@@ -31,12 +34,16 @@ public static class WebHostEntry
         builder.AddDashboardAuth();
         builder.AddDashboard();
         builder.AddIngestApi();
+        builder.AddRiskOpsHealth();
 
         var app = builder.Build();
+        app.UseReverseProxySupport();
         app.UseSecurityHeaders();
         app.UseDashboardErrors();
         app.UseRouting();
+        app.UseRequestMetrics();
         app.UseDashboardAuth();
+        app.MapRiskOpsHealth();
         app.MapDashboard();
         app.MapCsvExports();
         app.MapIngestApi();

@@ -21,7 +21,7 @@ namespace RiskOps.Bench.Drain;
 /// </summary>
 public static class DrainBenchmark
 {
-    private const string HashKey = "drain-benchmark-hash-key";
+    private const string HashKey = "drain-benchmark-hash-key-not-a-secret-0001";
 
     /// <summary>Runs the benchmark and prints a table; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)

@@ -77,16 +77,34 @@ internal static class ReportCommand
                 (pack.Data.IsEmpty ? " (empty period)" : ""));
             if (send)
             {
-                var messageId = await ReportMailer.SendAsync(
-                    smtp,
-                    new ReportEmail(recipients, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText, pack.Pdf, Path.GetFileName(path)),
-                    cancellationToken);
+                string messageId;
+                try
+                {
+                    messageId = await ReportMailer.SendAsync(
+                        smtp,
+                        new ReportEmail(recipients, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText, pack.Pdf, Path.GetFileName(path)),
+                        cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The pack is on disk either way: say where, and that the same command sends it once SMTP answers.
+                    await Console.Error.WriteLineAsync(
+                        $"error: the pack was written to {path} but not emailed via {smtp.Host}:{smtp.Port}: {OneLine(ex)}; the PDF is kept, run the same command again to retry");
+                    return 2;
+                }
+
                 Console.Out.WriteLine($"emailed to {string.Join(", ", recipients)} via {smtp.Host}:{smtp.Port} ({messageId})");
             }
 
             return 0;
         });
         return command;
+    }
+
+    private static string OneLine(Exception ex)
+    {
+        var inner = ex.InnerException is { } i && !ex.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : "";
+        return (ex.Message + inner).ReplaceLineEndings(" ");
     }
 
     private static string[] Clean(string[]? values) =>

@@ -87,6 +87,27 @@ public sealed partial class ReportArchive
     /// <summary>The archived PDF name of a subscription and week.</summary>
     public static string PackFileName(string subscription, string week) => $"calibration-pack-{week}-{subscription}.pdf";
 
+    /// <summary>
+    /// Checks in milliseconds that a pack could be archived (the folder can be created and written), so a caller on a
+    /// read-only lake says so at once instead of after rendering.
+    /// </summary>
+    /// <exception cref="ArchiveNotWritableException">The archive folder cannot be written.</exception>
+    public void EnsureWritable()
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            var probe = Path.Combine(Root, $".write-probe-{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArchiveNotWritableException($"the report archive {Root} cannot be written ({ex.Message}); is the lake read-only?", ex);
+        }
+    }
+
     /// <summary>Writes a PDF atomically (temp file, then rename) and returns its archive id.</summary>
     public string Write(string subscription, string week, string fileName, byte[] pdf)
     {
@@ -247,3 +268,6 @@ public sealed partial class ReportArchive
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")]
     private static partial Regex NamePattern();
 }
+
+/// <summary>The report archive folder cannot be written (a read-only lake or volume).</summary>
+public sealed class ArchiveNotWritableException(string message, Exception? inner = null) : IOException(message, inner);

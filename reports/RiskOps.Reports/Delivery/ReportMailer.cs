@@ -13,10 +13,14 @@ namespace RiskOps.Reports.Delivery;
 /// <param name="AttachmentName">File name of the attachment.</param>
 public sealed record ReportEmail(IReadOnlyList<string> Recipients, string Subject, string Html, string Text, byte[] Attachment, string AttachmentName);
 
+/// <summary>The SMTP connection is not secure enough to send the configured credentials; nothing was sent.</summary>
+public sealed class SmtpSecurityException(string message) : Exception(message);
+
 /// <summary>Sends packs over SMTP with MailKit. Failures surface as exceptions so the caller (a Hangfire job) retries.</summary>
 public static class ReportMailer
 {
     /// <summary>Sends the email; returns the Message-Id.</summary>
+    /// <exception cref="SmtpSecurityException">Smtp:User is set and the connection has no TLS (and Smtp:Security is not None).</exception>
     public static async Task<string> SendAsync(SmtpOptions smtp, ReportEmail email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(smtp);
@@ -48,6 +52,16 @@ public static class ReportMailer
         await client.ConnectAsync(smtp.Host!, smtp.Port, Map(smtp.Security), cancellationToken);
         if (!string.IsNullOrEmpty(smtp.User))
         {
+            // Contract v2 §4: credentials never cross in clear. A server (or a man in the middle stripping STARTTLS) that
+            // offers no TLS gets no password unless Smtp:Security=None says plain text is meant.
+            if (!client.IsSecure && smtp.Security != SmtpSecurity.None)
+            {
+                await client.DisconnectAsync(quit: true, cancellationToken);
+                throw new SmtpSecurityException(
+                    $"SMTP server {smtp.Host}:{smtp.Port} offered no TLS and Smtp:User is set: the password is not sent in clear "
+                    + "(use a server with STARTTLS or SMTPS, or set Smtp:Security=None to allow plain-text authentication explicitly)");
+            }
+
             await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
         }
 

@@ -3,7 +3,10 @@ namespace RiskOps.Reports.Delivery;
 /// <summary>How the connection to the SMTP server is secured.</summary>
 public enum SmtpSecurity
 {
-    /// <summary>STARTTLS when the server offers it, else plain (MailKit <c>StartTlsWhenAvailable</c>).</summary>
+    /// <summary>
+    /// STARTTLS when the server offers it, else plain (MailKit <c>StartTlsWhenAvailable</c>) — but with <see cref="SmtpOptions.User"/>
+    /// set, a connection without TLS is refused before the password is sent (a stripped STARTTLS cannot expose it).
+    /// </summary>
     Auto,
 
     /// <summary>STARTTLS required; fails when the server does not offer it.</summary>
@@ -12,7 +15,7 @@ public enum SmtpSecurity
     /// <summary>TLS from the first byte (SMTPS, usually port 465).</summary>
     SslOnConnect,
 
-    /// <summary>No TLS (local catchers and tests only).</summary>
+    /// <summary>No TLS (local catchers and tests only); the one setting that allows credentials in clear, explicitly.</summary>
     None,
 }
 
@@ -43,7 +46,7 @@ public sealed class SmtpOptions
     public string? Password { get; set; }
 
     /// <summary>Transport security.</summary>
-    /// <value>Default: <see cref="SmtpSecurity.Auto"/> (TLS when the server offers it).</value>
+    /// <value>Default: <see cref="SmtpSecurity.Auto"/> (TLS when the server offers it; required when <see cref="User"/> is set).</value>
     public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
 
     /// <summary>Connect/command timeout in seconds.</summary>

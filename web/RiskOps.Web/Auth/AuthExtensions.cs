@@ -2,6 +2,8 @@ using System.Threading.RateLimiting;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace RiskOps.Web.Auth;
 
@@ -14,11 +16,31 @@ internal static class AuthExtensions
     /// <summary>
     /// Cookie authentication, role policies and a fallback policy that requires a logged-in user everywhere
     /// (only <c>/health</c>, the login page, status pages and the stylesheet opt out; the ingest API checks API keys).
-    /// Login attempts are limited per client address (<c>Auth:LoginAttemptsPerMinute</c>, default 10).
+    /// Login attempts are limited per client address (<c>Auth:LoginAttemptsPerMinute</c>, default 10) and failed ones per
+    /// account (<see cref="LoginThrottle"/>). Sessions are kept on the server (<see cref="MemoryTicketStore"/>) and checked on
+    /// every request (<see cref="SessionValidation"/>): idle <c>Auth:SessionIdleHours</c>, absolute <c>Auth:SessionAbsoluteHours</c>.
     /// </summary>
     public static WebApplicationBuilder AddDashboardAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.SectionName);
+
+        // The key ring protects cookies and anti-forgery tokens: on a volume it survives a container's re-creation.
+        if (builder.Configuration["DataProtection:KeysFolder"] is { Length: > 0 } keys)
+        {
+            builder.Services.AddDataProtection().SetApplicationName("riskops").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        builder.Services.AddSingleton<MemoryTicketStore>();
+        // Anti-forgery's cookie is never Secure by default; behind a TLS proxy it is, like the session cookie.
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<MemoryTicketStore, IOptions<SessionOptions>>((options, store, sessions) =>
+            {
+                options.SessionStore = store;
+                options.ExpireTimeSpan = TimeSpan.FromHours(sessions.Value.SessionIdleHours);
+            });
         builder.Services
             .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -29,8 +51,8 @@ internal static class AuthExtensions
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
                 options.Events.OnRedirectToLogin = context =>
                 {
                     // An API caller gets a status, not an HTML login page.
@@ -40,7 +62,8 @@ internal static class AuthExtensions
                         return Task.CompletedTask;
                     }
 
-                    context.Response.Redirect(context.RedirectUri);
+                    // A relative redirect: the Host header of the request is never echoed into a Location.
+                    context.Response.Redirect(RelativeUri(context.RedirectUri));
                     return Task.CompletedTask;
                 };
                 options.Events.OnRedirectToAccessDenied = context =>
@@ -75,6 +98,10 @@ internal static class AuthExtensions
         });
         return builder;
     }
+
+    /// <summary>The path and query of an absolute URI (the cookie handler builds its redirects from the request's Host).</summary>
+    internal static string RelativeUri(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : uri;
 
     // Read per request, not at composition time, so test hosts' configuration overrides apply.
     private static int AttemptsPerMinute(HttpContext context) =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Primitives;
 
 namespace RiskOps.Web.Auth;
 
@@ -15,41 +16,99 @@ internal sealed record DashboardUser(string Name, string PasswordHash, IReadOnly
 internal sealed class UserStore
 {
     private static readonly PasswordHasher<DashboardUser> Hasher = new();
-    private readonly Dictionary<string, DashboardUser> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IConfiguration _configuration;
+    private readonly ILogger<UserStore> _logger;
+    private readonly string? _generatedAdminPassword;
+    private volatile Dictionary<string, DashboardUser> _users;
 
     public UserStore(IConfiguration configuration, ILogger<UserStore> logger)
     {
-        foreach (var section in configuration.GetSection("Auth:Users").GetChildren())
+        _configuration = configuration;
+        _logger = logger;
+        if (string.IsNullOrEmpty(configuration["Auth:AdminPassword"]) && string.IsNullOrWhiteSpace(configuration["Auth:Users:admin:PasswordHash"]))
+        {
+            // Generated once per process, so a configuration reload does not change it.
+            _generatedAdminPassword = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y');
+            logger.LogWarning(
+                "First-run administrator: user 'admin', password '{Password}'. It is shown only now and changes on every start; set Auth__AdminPassword to choose one",
+                _generatedAdminPassword);
+        }
+
+        _users = Load(logWarnings: true);
+
+        // Users and roles follow the configuration while the app runs: a removed user or a changed role takes effect on
+        // the next request of every session (see SecurityStamp).
+        ChangeToken.OnChange(configuration.GetReloadToken, () => _users = Load(logWarnings: true));
+    }
+
+    private Dictionary<string, DashboardUser> Load(bool logWarnings)
+    {
+        var users = new Dictionary<string, DashboardUser>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in _configuration.GetSection("Auth:Users").GetChildren())
         {
             var hash = section["PasswordHash"];
             if (string.IsNullOrWhiteSpace(hash))
             {
-                logger.LogWarning("User {User} has no Auth:Users:{User}:PasswordHash and cannot log in", section.Key, section.Key);
+                if (logWarnings)
+                {
+                    _logger.LogWarning("User {User} has no Auth:Users:{User}:PasswordHash and cannot log in", section.Key, section.Key);
+                }
+
                 continue;
             }
 
             var roles = ReadRoles(section.GetSection("Roles"));
             foreach (var unknown in roles.Except(Policies.Roles))
             {
-                logger.LogWarning("User {User} has unknown role {Role} (known: {Roles})", section.Key, unknown, string.Join(", ", Policies.Roles));
+                if (logWarnings)
+                {
+                    _logger.LogWarning("User {User} has unknown role {Role} (known: {Roles})", section.Key, unknown, string.Join(", ", Policies.Roles));
+                }
             }
 
-            _users[section.Key] = new DashboardUser(section.Key, hash, roles.Intersect(Policies.Roles).ToList());
+            users[section.Key] = new DashboardUser(section.Key, hash, roles.Intersect(Policies.Roles).ToList());
         }
 
-        if (!_users.ContainsKey("admin"))
+        if (!users.ContainsKey("admin"))
         {
-            var password = configuration["Auth:AdminPassword"];
-            if (string.IsNullOrEmpty(password))
+            var password = _configuration["Auth:AdminPassword"];
+            password = string.IsNullOrEmpty(password) ? _generatedAdminPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)) : password;
+            users["admin"] = new DashboardUser("admin", AdminHash(password), [Policies.AdminRole]);
+        }
+
+        return users;
+    }
+
+    // The admin's hash from Auth:AdminPassword is derived once per password, so a reload keeps the same stamp.
+    private readonly Dictionary<string, string> _adminHashes = new(StringComparer.Ordinal);
+
+    private string AdminHash(string password)
+    {
+        lock (_adminHashes)
+        {
+            if (!_adminHashes.TryGetValue(password, out var hash))
             {
-                password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y');
-                logger.LogWarning(
-                    "First-run administrator: user 'admin', password '{Password}'. It is shown only now and changes on every start; set Auth__AdminPassword to choose one",
-                    password);
+                hash = HashPassword(password);
+                _adminHashes[password] = hash;
             }
 
-            _users["admin"] = new DashboardUser("admin", HashPassword(password), [Policies.AdminRole]);
+            return hash;
         }
+    }
+
+    /// <summary>The user by name, or null when the configuration no longer has it.</summary>
+    public DashboardUser? Find(string? name) =>
+        name is not null && _users.TryGetValue(name, out var user) ? user : null;
+
+    /// <summary>
+    /// The security stamp of a user: a hash of its name, password hash and roles. Kept in the session cookie and compared on
+    /// every request, so a changed password, a changed role or a removed user ends that user's sessions.
+    /// </summary>
+    public static string SecurityStamp(DashboardUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var text = user.Name.ToLowerInvariant() + "\n" + user.PasswordHash + "\n" + string.Join(',', user.Roles.Order(StringComparer.Ordinal));
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32];
     }
 
     /// <summary>Hashes a password in the format <c>Auth:Users:&lt;name&gt;:PasswordHash</c> expects.</summary>
@@ -58,7 +117,7 @@ internal sealed class UserStore
     /// <summary>The user when the password matches, else null (same answer for an unknown user and a wrong password).</summary>
     public DashboardUser? Verify(string? name, string? password)
     {
-        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || !_users.TryGetValue(name, out var user))
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || Find(name) is not { } user)
         {
             // Hash anyway so an unknown user costs the same time as a wrong password.
             Hasher.VerifyHashedPassword(new DashboardUser("", "", []), DummyHash.Value, password ?? "");

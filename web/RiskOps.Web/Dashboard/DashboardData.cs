@@ -84,6 +84,10 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     /// </summary>
     public QueryResult Query(string sql) => Cached(("query", sql), w => w.Query(sql));
 
+    /// <summary>A fixed query with bound parameters (<c>$name</c>), cached per lake version like <see cref="Query(string)"/>.</summary>
+    public QueryResult Query(string sql, IReadOnlyDictionary<string, object?> parameters) =>
+        Cached(("query", sql, string.Join('\u001f', parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))), w => w.Query(sql, parameters));
+
     private T Cached<T>(object question, Func<Warehouse, T> compute) => Remember(question, LakeVersion(), () => compute(Shared()));
 
     /// <summary>The cached answer to <paramref name="question"/> at lake <paramref name="version"/>, computed once (null answers are not kept).</summary>

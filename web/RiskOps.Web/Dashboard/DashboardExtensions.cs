@@ -30,12 +30,11 @@ internal static class DashboardExtensions
         return app;
     }
 
-    /// <summary>Maps the pages, the stylesheet and <c>/health</c>.</summary>
+    /// <summary>Maps the pages and the stylesheet.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         var css = ReadResource("RiskOps.Web.Dashboard.app.css");
         app.MapGet("/css/app.css", () => Results.Text(css, "text/css")).AllowAnonymous();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapRazorPages();
         return app;
     }

@@ -16,6 +16,12 @@ internal sealed record DashboardFilters(MetricFilters Metrics, DateTimeOffset? A
     /// <summary>The query keys the dashboard understands, in display order.</summary>
     public static IReadOnlyList<string> Keys { get; } = ["from", "to", "week", "case_type", "model_version", "region", "vendor", "as_of"];
 
+    /// <summary>
+    /// The most values one filter key takes (<c>vendor=a,b,…</c>); more is a 400. Each value widens every query's
+    /// predicate, and a link with a thousand vendors took a minute of a shared warehouse.
+    /// </summary>
+    public const int MaxValuesPerKey = 50;
+
     /// <summary>No filter.</summary>
     public static DashboardFilters None { get; } = new(MetricFilters.None, null, "");
 
@@ -24,6 +30,15 @@ internal sealed record DashboardFilters(MetricFilters Metrics, DateTimeOffset? A
     {
         var from = ParseDateOrWeek(query["from"], "from", weekEnd: false);
         var to = ParseDateOrWeek(query["to"], "to", weekEnd: true);
+        foreach (var key in Keys)
+        {
+            var count = Values(query[key]).Length;
+            if (count > MaxValuesPerKey)
+            {
+                throw new InvalidFilterException($"{key} has {count} values; at most {MaxValuesPerKey} are allowed per filter");
+            }
+        }
+
         var weeks = Values(query["week"]).Select(w => w.ToUpperInvariant()).ToArray();
         foreach (var week in weeks)
         {

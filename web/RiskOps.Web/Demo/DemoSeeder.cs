@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RiskOps.Etl.Demo;
 using RiskOps.Etl.Lake;
@@ -87,7 +88,8 @@ internal sealed class DemoSeedState : IProgress<string>
 
 /// <summary>
 /// On start, when the lake holds no decisions and <c>Demo:SeedOnStart</c> is true, generates demo data in the background
-/// so the server answers at once; pages say "generating demo data…" meanwhile.
+/// so the server answers at once; pages say "generating demo data…" meanwhile. A run interrupted by a stop or a crash
+/// (its marker <see cref="MarkerFile"/> still says "started") is resumed on the next start, and the log says so.
 /// </summary>
 internal sealed class DemoSeeder(
     IngestPipeline pipeline,
@@ -98,12 +100,23 @@ internal sealed class DemoSeeder(
     RollupJob rollups,
     ILogger<DemoSeeder> logger) : BackgroundService
 {
+    /// <summary>The marker of a seeding run in the lake: written before the first batch, completed after the last.</summary>
+    public const string MarkerFile = "_demo-seed.json";
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var decisions = Path.Combine(Path.GetFullPath(lake.Value.Root), "decisions");
-        if (!options.Value.SeedOnStart
-            || (Directory.Exists(decisions) && Directory.EnumerateFiles(decisions, "*.parquet", SearchOption.AllDirectories).Any()))
+        var root = Path.GetFullPath(lake.Value.Root);
+        var decisions = Path.Combine(root, "decisions");
+        var markerPath = Path.Combine(root, MarkerFile);
+        var marker = ReadMarker(markerPath);
+        if (!options.Value.SeedOnStart || marker?.State == "complete")
+        {
+            return;
+        }
+
+        var interrupted = marker?.State == "started";
+        if (!interrupted && Directory.Exists(decisions) && Directory.EnumerateFiles(decisions, "*.parquet", SearchOption.AllDirectories).Any())
         {
             return;
         }
@@ -112,13 +125,30 @@ internal sealed class DemoSeeder(
         await Task.Yield();
         try
         {
-            logger.LogInformation("The lake {Lake} has no decisions: generating demo data ({Cases} cases, seed {Seed})", lake.Value.Root, options.Value.Cases, options.Value.Seed);
+            // The same seed, size and as-of give the same batches under the same keys, so a resumed run lands only the
+            // batches the interrupted one had not published and the lake ends as a single uninterrupted run leaves it.
+            var now = time.GetUtcNow();
+            marker = interrupted ? marker! : new SeedMarker("started", options.Value.Cases, options.Value.Seed, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero));
+            if (interrupted)
+            {
+                logger.LogWarning(
+                    "An earlier demo seeding of {Lake} was interrupted: resuming it ({Cases} cases, seed {Seed}, as of {AsOf:u}); batches already landed are kept, the rest land",
+                    root, marker.Cases, marker.Seed, marker.AsOf);
+                state.Report("resuming an interrupted demo seeding");
+            }
+            else
+            {
+                logger.LogInformation("The lake {Lake} has no decisions: generating demo data ({Cases} cases, seed {Seed})", root, marker.Cases, marker.Seed);
+                WriteMarker(markerPath, marker);
+            }
+
             var summary = await DemoGenerator.RunAsync(
                 pipeline,
-                new DemoOptions(Cases: options.Value.Cases, Seed: options.Value.Seed, WithBadRecords: true),
+                new DemoOptions(Cases: marker.Cases, Seed: marker.Seed, AsOf: marker.AsOf, WithBadRecords: true),
                 time,
                 state,
                 stoppingToken);
+            WriteMarker(markerPath, marker with { State = "complete" });
             logger.LogInformation("Demo data landed: {Rows} rows, {Quarantined} quarantined", summary.RowsPerKind.Values.Sum(), summary.Quarantined);
             await BuildRollupsAsync(stoppingToken);
             state.Finish(null);
@@ -134,6 +164,32 @@ internal sealed class DemoSeeder(
             state.Finish("demo data generation failed: " + ex.Message);
         }
     }
+
+    private static SeedMarker? ReadMarker(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<SeedMarker>(File.ReadAllText(path), MarkerJson) : null;
+        }
+        catch (JsonException)
+        {
+            // A marker torn by a crash while it was written: the run it described did not complete.
+            return null;
+        }
+    }
+
+    private static void WriteMarker(string path, SeedMarker marker)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(marker, MarkerJson));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static readonly JsonSerializerOptions MarkerJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>What a seeding run was asked for, so an interrupted one can be resumed exactly.</summary>
+    internal sealed record SeedMarker(string State, int Cases, int Seed, DateTimeOffset AsOf);
 
     /// <summary>
     /// Publishes the rollups right away, so the first dashboard visit reads daily aggregates instead of waiting for the

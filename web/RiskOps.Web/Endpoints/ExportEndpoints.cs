@@ -42,6 +42,7 @@ internal static class ExportEndpoints
         }
         catch (InvalidFilterException ex)
         {
+            context.Response.Headers.CacheControl = "no-store";
             return Results.Text("error: " + ex.Message, "text/plain", Encoding.UTF8, StatusCodes.Status400BadRequest);
         }
 
@@ -53,21 +54,26 @@ internal static class ExportEndpoints
             return Results.NotFound();
         }
 
+        // Exports carry case ids and reviewer names: no browser or proxy cache keeps a copy.
+        context.Response.Headers.CacheControl = "no-store";
         return Results.File(Encoding.UTF8.GetBytes(Csv.Write(model)), "text/csv; charset=utf-8", request.CsvFileName(definition.Key, model.Id));
     }
 }
 
-/// <summary>RFC 4180 CSV of a table (header row, CRLF, quotes where needed).</summary>
-internal static class Csv
+/// <summary>
+/// RFC 4180 CSV of a table (header row, CRLF, quotes where needed). A cell a spreadsheet would run as a formula (starting
+/// with <c>= + - @</c>, tab or CR) is prefixed with <c>'</c>; plain numbers such as <c>-0.5</c> are left as numbers.
+/// </summary>
+internal static partial class Csv
 {
     /// <summary>The table as CSV text.</summary>
     public static string Write(TableModel table)
     {
         var text = new StringBuilder();
-        Line(table.CsvColumns);
+        Line(table.CsvColumns.Select(Defuse));
         foreach (var row in table.CsvRows)
         {
-            Line(row);
+            Line(row.Select(Defuse));
         }
 
         return text.ToString();
@@ -77,6 +83,13 @@ internal static class Csv
             text.AppendJoin(',', values.Select(Quote)).Append("\r\n");
         }
     }
+
+    /// <summary>The cell with a leading <c>'</c> when a spreadsheet would read it as a formula.</summary>
+    internal static string Defuse(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !PlainNumber().IsMatch(value) ? "'" + value : value;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainNumber();
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || value.StartsWith(' ') || value.EndsWith(' ')

@@ -31,7 +31,9 @@ internal static class LakeHostingExtensions
     public static WebApplicationBuilder AddEtl(this WebApplicationBuilder builder)
     {
         builder.Services.AddEtl(builder.Configuration);
-        builder.Services.AddOptions<DemoSeedOptions>().BindConfiguration("Demo");
+        // Production mode seeds nothing unless asked (and ProductionMode refuses the asking).
+        var production = ProductionMode.IsOn(builder.Configuration) && builder.Configuration["Demo:SeedOnStart"] is null;
+        builder.Services.AddOptions<DemoSeedOptions>().BindConfiguration("Demo").PostConfigure(o => o.SeedOnStart &= !production);
         builder.Services.AddSingleton<DemoSeedState>();
         builder.Services.AddHostedService<DemoSeeder>();
         return builder;

@@ -19,6 +19,13 @@ public static class ConfigurationCatalog
         // Host settings read by ASP.NET Core / the generic host (ASPNETCORE_URLS, DOTNET_ENVIRONMENT, ...).
         "urls",
         "environment",
+        // The host's own host filter (a Host header outside the list gets 400).
+        "AllowedHosts",
+        // Reverse-proxy support (ProxyExtensions) and the key ring's folder (AuthExtensions), read while composing.
+        "Proxy:KnownProxies",
+        "Proxy:KnownNetworks",
+        "Proxy:ForwardLimit",
+        "DataProtection:KeysFolder",
     ];
 
     /// <summary>Key prefixes whose children are open-ended (logging categories).</summary>

@@ -28,7 +28,13 @@ public sealed class IngestFileJob(IngestPipeline pipeline, ILogger<IngestFileJob
             parsed = k;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await pipeline.IngestFileAsync(path, parsed, cancellationToken).ConfigureAwait(false);
+        if (!result.AlreadyIngested)
+        {
+            RiskOps.Web.Health.RiskOpsMetrics.Batch("landing", result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+
         logger.LogInformation(
             "Ingested {Path} as batch {BatchId}: {Landed} landed, {Quarantined} quarantined, {Duplicates} duplicates, already ingested {Already}",
             path, result.BatchId, result.Landed, result.Quarantined, result.Duplicates, result.AlreadyIngested);

@@ -15,6 +15,7 @@ public static class WorkerHost
             builder.Configuration.AddInMemoryCollection([new("Lake:Root", Path.GetFullPath(lakeRoot))]);
         }
 
+        RiskOps.Web.Hosting.ProductionMode.Validate(builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddRiskOpsJobs(builder.Configuration, runServer: true);
         return builder.Build();

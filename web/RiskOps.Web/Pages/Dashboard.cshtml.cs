@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using RiskOps.Sql.Model;
 using RiskOps.Web.Auth;
 using RiskOps.Web.Dashboard;
+using RiskOps.Web.Health;
 
 namespace RiskOps.Web.Pages;
 
@@ -51,6 +52,10 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
             ViewData["Filters"] = Filters;
             data.Validate(Filters);
         }
+        catch (Exception ex) when (ex is not InvalidFilterException && LakeFaults.UnreadableFile(ex, data.LakeRoot) is not null)
+        {
+            // The lake cannot be opened whole; the page's own reads fail the same way and say so (the Data page lists the file).
+        }
         catch (InvalidFilterException ex)
         {
             Error = ex.Message;
@@ -58,7 +63,16 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
             return Page();
         }
 
-        ViewData["CaseTypes"] = data.CaseTypes();
+        try
+        {
+            ViewData["CaseTypes"] = data.CaseTypes();
+        }
+        catch (Exception ex) when (LakeFaults.UnreadableFile(ex, data.LakeRoot) is not null)
+        {
+            // The filter form's choices need the decisions; the page itself may not (the Data page does not).
+            ViewData["CaseTypes"] = Array.Empty<string>();
+        }
+
         AsOf = data.AsOf(Filters);
         // The page model (tables, rendered SVG charts) is cached like the figures it shows, keyed by the whole query.
         var request = new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices);

@@ -1,5 +1,9 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using RiskOps.Etl.Lake;
+using RiskOps.Web.Health;
 
 namespace RiskOps.Web.Pages;
 
@@ -17,6 +21,17 @@ internal sealed class StatusModel : PageModel
 
     private void Describe(int code)
     {
+        // A failure caused by one damaged lake file is named (the operator's fix) and answered 503, not a bare 500.
+        var error = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is not null && LakeFaults.UnreadableFile(error, HttpContext.RequestServices.GetRequiredService<IOptions<LakeOptions>>().Value.Root) is { } file)
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "300";
+            Title = "Lake file unreadable";
+            Message = $"This page needs the lake file {file}, which cannot be read (truncated or damaged). Other pages and the Data page keep working; an administrator sees the list on /data and /health/ready.";
+            return;
+        }
+
         (Title, Message) = code switch
         {
             400 => ("Bad request", "The request could not be understood."),
@@ -24,6 +39,7 @@ internal sealed class StatusModel : PageModel
             403 => ("Not allowed", "Your role does not give access to this page."),
             404 => ("Not found", "There is no such page."),
             429 => ("Too many attempts", "Too many login attempts from your address; wait a minute and try again."),
+            503 => ("Not available", "The server cannot answer this right now; try again in a few minutes."),
             500 => ("Something went wrong", "The server failed to answer; the error is in its log."),
             _ => ($"Error {code}", "The request failed."),
         };

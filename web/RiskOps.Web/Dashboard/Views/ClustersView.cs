@@ -94,12 +94,10 @@ internal static class ClustersView
             return new TableModel("examples", "Example cases", ["case_id"], []);
         }
 
-        // Warehouse.Query takes no parameters; the ids come from the warehouse itself and are quoted as SQL literals.
-        var list = string.Join(", ", ids.Select(id => "'" + id.Replace("'", "''", StringComparison.Ordinal) + "'"));
-        var result = request.Data.Query(
-            "select d.case_id, d.scored_at, d.model_version, d.ai_decision, d.confidence, d.threshold, d.routing, d.signals, "
-            + "l.label, l.root_cause_type, l.root_cause_code, l.annotation "
-            + $"from decisions d left join labels l using (case_id) where d.case_id in ({list}) order by d.scored_at");
+        // The ids are bound as one parameter, never quoted into the SQL; an id with a control character (the separator
+        // among them) is not looked up.
+        var clean = ids.Where(id => !id.Any(char.IsControl)).ToList();
+        var result = request.Data.Query(DashboardSql.Load("cluster_examples"), new Dictionary<string, object?> { ["case_ids"] = string.Join('\u001f', clean) });
         return new TableModel("examples", "Example cases", result.Columns, result.Rows.Select(r => (IReadOnlyList<Cell>)r.Select(v => new Cell(Format.Value(v))).ToList()).ToList());
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Hangfire;
 using Hangfire.Storage;
 using RiskOps.Sql;
+using RiskOps.Web.Health;
 
 namespace RiskOps.Web.Dashboard.Views;
 
@@ -12,23 +13,48 @@ internal static class DataView
     public static PageView Build(PageRequest request)
     {
         var data = request.Data;
+        var unreadable = request.Services.GetService<LakeFileCheck>()?.Scan() ?? [];
+        var sections = new List<Section>();
+        if (unreadable.Count > 0)
+        {
+            sections.Add(new Section("Unreadable files")
+            {
+                Note = "These lake files cannot be read (truncated or damaged). Figures that need them are not shown until an operator restores or removes them.",
+                Tables = [new TableModel("unreadable_files", "Unreadable files", ["file", "problem"], unreadable.Select(f => (IReadOnlyList<Cell>)[f.File, f.Reason]).ToList())],
+            });
+        }
+
         return new PageView(
             "data",
             "Data",
             $"Lake {data.LakeRoot}. Row counts include history (every valid record as received); the other pages use the latest record per key.",
             [
-                new Section("Lake freshness") { Tables = [FromQuery("lake", "Kinds", data.Query(Script("lake_status")))] },
+                .. sections,
+                new Section("Lake freshness") { Tables = [FromQuery("lake", "Kinds", Try(data, "lake_status"))] },
                 new Section("Quarantine")
                 {
                     Note = "Records that broke the contract, with their source and line; they never reach the figures.",
                     Tables =
                     [
-                        FromQuery("quarantine_reasons", "By reason", data.Query(Script("quarantine_reasons"))) with { Empty = "Nothing in quarantine." },
-                        FromQuery("quarantine_recent", "Latest quarantined records", data.Query(Script("quarantine_recent"))) with { Empty = "Nothing in quarantine." },
+                        FromQuery("quarantine_reasons", "By reason", Try(data, "quarantine_reasons")) with { Empty = "Nothing in quarantine." },
+                        FromQuery("quarantine_recent", "Latest quarantined records", Try(data, "quarantine_recent")) with { Empty = "Nothing in quarantine." },
                     ],
                 },
                 new Section("Jobs") { Tables = JobTables(request.Services.GetService<JobStorage>()) },
             ]);
+    }
+
+    /// <summary>The script's answer, or for an unreadable lake file one row naming it, so the rest of the page still shows.</summary>
+    private static QueryResult Try(DashboardData data, string script)
+    {
+        try
+        {
+            return data.Query(Script(script));
+        }
+        catch (Exception ex) when (LakeFaults.UnreadableFile(ex, data.LakeRoot) is { } file)
+        {
+            return new QueryResult(["unreadable_file"], [[file]]);
+        }
     }
 
     private static TableModel FromQuery(string id, string title, QueryResult result) =>

@@ -76,6 +76,8 @@ internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, T
     {
         try
         {
+            // A read-only lake is found in milliseconds, before seconds of rendering that could not be archived anyway.
+            archive.EnsureWritable();
             var period = ReportPeriod.Parse(Week);
             var scope = new MetricFilters
             {
@@ -96,6 +98,14 @@ internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, T
         {
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
+            Load();
+            return Page();
+        }
+        catch (Exception ex) when (ex is ArchiveNotWritableException or UnauthorizedAccessException)
+        {
+            logger.LogError("Generate now failed: {Reason}", ex.Message);
+            Error = "The pack cannot be generated: " + ex.Message;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Load();
             return Page();
         }
