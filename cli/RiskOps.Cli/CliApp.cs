@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(IngestCommand.CreateCompact());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(WorklistCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         root.Subcommands.Add(ThresholdsCommand.Create());
         root.Subcommands.Add(ClustersCommand.Create());

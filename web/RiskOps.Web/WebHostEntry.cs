@@ -45,6 +45,7 @@ public static class WebHostEntry
         app.UseDashboardAuth();
         app.MapRiskOpsHealth();
         app.MapDashboard();
+        app.MapWorklistExport();
         app.MapCsvExports();
         app.MapIngestApi();
         app.MapJobsDashboard();

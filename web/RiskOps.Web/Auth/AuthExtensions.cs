@@ -79,7 +79,8 @@ internal static class AuthExtensions
             .AddPolicy(Policies.Dashboards, p => p.RequireRole(Policies.Roles))
             .AddPolicy(Policies.Data, p => p.RequireRole(Policies.DataRole, Policies.AdminRole))
             .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.LeadRole, Policies.ManagerRole, Policies.AdminRole))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole))
+            .AddPolicy(Policies.Worklists, p => p.RequireRole(Policies.LeadRole, Policies.AdminRole));
 
         builder.Services.AddRateLimiter(options =>
         {

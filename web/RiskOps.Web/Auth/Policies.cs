@@ -29,6 +29,9 @@ internal static class Policies
     /// <summary>Report packs (generate and download): lead, manager, admin.</summary>
     public const string Reports = "reports";
 
+    /// <summary>The Today work list and its CSV: team leads (who run the floor) and admins.</summary>
+    public const string Worklists = "worklists";
+
     /// <summary>Hangfire dashboard and administration: admin.</summary>
     public const string Admin = "admin";
 
@@ -39,6 +42,7 @@ internal static class Policies
         Data => user.IsInRole(DataRole) || user.IsInRole(AdminRole),
         Reports => user.IsInRole(LeadRole) || user.IsInRole(ManagerRole) || user.IsInRole(AdminRole),
         Admin => user.IsInRole(AdminRole),
+        Worklists => user.IsInRole(LeadRole) || user.IsInRole(AdminRole),
         _ => false,
     };
 }

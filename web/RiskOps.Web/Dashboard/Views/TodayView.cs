@@ -1,0 +1,120 @@
+using System.Globalization;
+using RiskOps.Sql.Worklist;
+
+namespace RiskOps.Web.Dashboard.Views;
+
+/// <summary>
+/// Today: the team lead's work list — open manual cases by time left to the 4 h SLA, per case type, vendor and
+/// reviewer, key-user cases without escalation, and a paged list of the open cases, oldest first (the same call as
+/// <c>riskops worklist</c>). The layout refreshes the page every minute.
+/// </summary>
+internal static class TodayView
+{
+    /// <summary>Cases per page of the list.</summary>
+    public const int PageSize = 50;
+
+    private static readonly string[] CountColumns = ["breached", "under_1h", "under_2h", "other", "open_total"];
+
+    /// <summary>The columns of the case list (and of its CSV export).</summary>
+    public static readonly IReadOnlyList<string> CaseColumns =
+        ["case_id", "case_type", "priority", "key_user", "scored_at", "age_hours", "time_left_hours", "bucket", "vendor", "reviewer"];
+
+    /// <summary>Builds the page; <c>?page=N</c> picks the slice of the case list.</summary>
+    public static PageView Build(PageRequest request)
+    {
+        var page = ParsePage(request.Query["page"].FirstOrDefault());
+        var report = request.Data.Worklist(request.Filters.Metrics, request.AsOf, page, PageSize);
+        var s = report.Summary;
+        return new PageView(
+            "today",
+            "Today",
+            $"Open manual cases (latest review not yet pass or block) aged from scored_at to {Format.Instant(report.AsOf)} against the 4 h SLA; live from the lake, refreshed every minute.",
+            [
+                new Section("Time left to the 4 h SLA")
+                {
+                    Cards =
+                    [
+                        Card("Breached (> 4 h)", s.Breached, s.Breached > 0 ? Rag.Red : Rag.Green),
+                        Card("< 1 h left", s.Under1h, s.Under1h > 0 ? Rag.Amber : Rag.Green),
+                        Card("< 2 h left", s.Under2h, s.Under2h > 0 ? Rag.Amber : Rag.Green),
+                        Card("≥ 2 h left", s.Other, Rag.NoData),
+                        Card("Open manual cases", s.OpenTotal, Rag.NoData),
+                        Card("Key users without escalation", report.KeyUsersWithoutEscalation, report.KeyUsersWithoutEscalation > 0 ? Rag.Red : Rag.Green),
+                    ],
+                    Note = "Key users: manual cases with priority ≥ 75, open or resolved, with no review that escalated and none by a senior or lead.",
+                },
+                new Section("Open cases, oldest first")
+                {
+                    Note = $"Page {report.Page.Number} of {report.Page.Pages}, {PageSize} cases per page. Vendor and reviewer are the latest review's (INHOUSE for an in-house reviewer, unassigned with no review).",
+                    Tables = [Pager(request, report), Cases(report)],
+                },
+                new Section("By case type, vendor and reviewer")
+                {
+                    Tables =
+                    [
+                        Slices("by_case_type", "Per case type", "case_type", report.ByCaseType),
+                        Slices("by_vendor", "Per vendor (latest review)", "vendor", report.ByVendor),
+                        Slices("by_reviewer", "Per reviewer (latest review)", "reviewer", report.ByReviewer),
+                    ],
+                },
+            ]);
+    }
+
+    /// <summary>The page number of <c>?page=</c>: 1 when absent or not a positive number (a stale link still shows the list).</summary>
+    public static int ParsePage(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 1;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1;
+    }
+
+    /// <summary>The row of one case as shown and exported.</summary>
+    public static IReadOnlyList<Cell> Row(WorklistCase c) =>
+    [
+        c.CaseId, c.CaseType, Format.Count(c.Priority), c.KeyUser ? (c.Escalated ? "yes, escalated" : "yes") : "no",
+        Format.Instant(c.ScoredAt), Format.Num(c.AgeHours, 2),
+        new Cell(Format.Num(c.TimeLeftHours, 2), Rag: c.Bucket switch { "breached" => Rag.Red, "under_1h" or "under_2h" => Rag.Amber, _ => null }),
+        c.Bucket, c.Vendor, c.Reviewer,
+    ];
+
+    private static StatusCard Card(string name, long value, Rag rag) =>
+        new(name, Format.Count(value), Format.None, Format.None, "now", rag, null);
+
+    private static TableModel Cases(WorklistReport report) => new("cases", "Open manual cases", CaseColumns, report.Cases.Select(Row).ToList())
+    {
+        Empty = "No open manual case for these filters.",
+    };
+
+    private static TableModel Pager(PageRequest request, WorklistReport report)
+    {
+        var number = report.Page.Number;
+        var previous = number > 1 ? new Cell("previous", PageLink(request, number - 1)) : new Cell(Format.None);
+        var next = number < report.Page.Pages ? new Cell("next", PageLink(request, number + 1)) : new Cell(Format.None);
+        var csv = new Cell("CSV of every open case", "/export/today/cases.csv" + request.Filters.QueryString);
+        return new TableModel("pages", "Pages", ["page", "of", "previous", "next", "export"],
+            [[Format.Count(number), Format.Count(report.Page.Pages), previous, next, csv]]);
+    }
+
+    private static string PageLink(PageRequest request, int page)
+    {
+        var query = request.Filters.QueryString;
+        var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture);
+        return "/today" + (string.IsNullOrEmpty(query) ? "?" + pageParameter : query + "&" + pageParameter);
+    }
+
+    private static TableModel Slices(string id, string title, string key, IReadOnlyList<WorklistSlice> slices) => new(
+        id,
+        title,
+        [key, .. CountColumns],
+        slices.Select(r => (IReadOnlyList<Cell>)
+        [
+            r.Key, new Cell(Format.Count(r.Breached), Rag: r.Breached > 0 ? Rag.Red : null), Format.Count(r.Under1h),
+            Format.Count(r.Under2h), Format.Count(r.Other), Format.Count(r.OpenTotal),
+        ]).ToList())
+    {
+        Empty = "No open manual case for these filters.",
+    };
+}
