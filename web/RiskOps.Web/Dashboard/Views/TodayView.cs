@@ -10,8 +10,11 @@ namespace RiskOps.Web.Dashboard.Views;
 /// </summary>
 internal static class TodayView
 {
-    /// <summary>Cases per page of the list.</summary>
+    /// <summary>Cases per page of the list unless <c>?size=</c> asks for 1 to <see cref="MaxPageSize"/>.</summary>
     public const int PageSize = 50;
+
+    /// <summary>The most cases one page shows.</summary>
+    public const int MaxPageSize = 200;
 
     private static readonly string[] CountColumns = ["breached", "under_1h", "under_2h", "other", "open_total"];
 
@@ -23,7 +26,8 @@ internal static class TodayView
     public static PageView Build(PageRequest request)
     {
         var page = ParsePage(request.Query["page"].FirstOrDefault());
-        var report = request.Data.Worklist(request.Filters.Metrics, request.AsOf, page, PageSize);
+        var size = Math.Min(MaxPageSize, ParsePage(request.Query["size"].FirstOrDefault(), PageSize));
+        var report = request.Data.Worklist(request.Filters.Metrics, request.AsOf, page, size);
         var s = report.Summary;
         return new PageView(
             "today",
@@ -45,7 +49,7 @@ internal static class TodayView
                 },
                 new Section("Open cases, oldest first")
                 {
-                    Note = $"Page {report.Page.Number} of {report.Page.Pages}, {PageSize} cases per page. Vendor and reviewer are the latest review's (INHOUSE for an in-house reviewer, unassigned with no review).",
+                    Note = $"Page {report.Page.Number} of {report.Page.Pages}, {size} cases per page. Vendor and reviewer are the latest review's (INHOUSE for an in-house reviewer, unassigned with no review).",
                     Tables = [Pager(request, report), Cases(report)],
                 },
                 new Section("By case type, vendor and reviewer")
@@ -61,14 +65,14 @@ internal static class TodayView
     }
 
     /// <summary>The page number of <c>?page=</c>: 1 when absent or not a positive number (a stale link still shows the list).</summary>
-    public static int ParsePage(string? text)
+    public static int ParsePage(string? text, int fallback = 1)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return 1;
+            return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : 1;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page >= 1 ? page : fallback;
     }
 
     /// <summary>The row of one case as shown and exported.</summary>
@@ -101,7 +105,8 @@ internal static class TodayView
     private static string PageLink(PageRequest request, int page)
     {
         var query = request.Filters.QueryString;
-        var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture);
+        var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture)
+            + (request.Query.ContainsKey("size") ? "&size=" + Uri.EscapeDataString(request.Query["size"].ToString()) : "");
         return "/today" + (string.IsNullOrEmpty(query) ? "?" + pageParameter : query + "&" + pageParameter);
     }
 
