@@ -1,4 +1,5 @@
 using System.Globalization;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Worklist;
 
 namespace RiskOps.Web.Dashboard.Views;
@@ -38,12 +39,12 @@ internal static class TodayView
                 {
                     Cards =
                     [
-                        Card("Breached (> 4 h)", s.Breached, s.Breached > 0 ? Rag.Red : Rag.Green),
-                        Card("< 1 h left", s.Under1h, s.Under1h > 0 ? Rag.Amber : Rag.Green),
-                        Card("< 2 h left", s.Under2h, s.Under2h > 0 ? Rag.Amber : Rag.Green),
-                        Card("≥ 2 h left", s.Other, Rag.NoData),
-                        Card("Open manual cases", s.OpenTotal, Rag.NoData),
-                        Card("Key users without escalation", report.KeyUsersWithoutEscalation, report.KeyUsersWithoutEscalation > 0 ? Rag.Red : Rag.Green),
+                        Card("Breached (> 4 h)", s.Breached, s.Breached > 0 ? KpiStatus.Red : KpiStatus.Green),
+                        Card("< 1 h left", s.Under1h, s.Under1h > 0 ? KpiStatus.Amber : KpiStatus.Green),
+                        Card("< 2 h left", s.Under2h, s.Under2h > 0 ? KpiStatus.Amber : KpiStatus.Green),
+                        Card("≥ 2 h left", s.Other, KpiStatus.NoTarget),
+                        Card("Open manual cases", s.OpenTotal, KpiStatus.NoTarget),
+                        Card("Key users without escalation", report.KeyUsersWithoutEscalation, report.KeyUsersWithoutEscalation > 0 ? KpiStatus.Red : KpiStatus.Green),
                     ],
                     Note = "Key users: manual cases with priority ≥ 75, open or resolved, with no review that escalated and none by a senior or lead.",
                 },
@@ -80,12 +81,13 @@ internal static class TodayView
     [
         c.CaseId, c.CaseType, Format.Count(c.Priority), c.KeyUser ? (c.Escalated ? "yes, escalated" : "yes") : "no",
         Format.Instant(c.ScoredAt), Format.Num(c.AgeHours, 2),
-        new Cell(Format.Num(c.TimeLeftHours, 2), Rag: c.Bucket switch { "breached" => Rag.Red, "under_1h" or "under_2h" => Rag.Amber, _ => null }),
+        new Cell(Format.Num(c.TimeLeftHours, 2), Status: c.Bucket switch { "breached" => KpiStatus.Red, "under_1h" or "under_2h" => KpiStatus.Amber, _ => null }),
         c.Bucket, c.Vendor, c.Reviewer,
     ];
 
-    private static StatusCard Card(string name, long value, Rag rag) =>
-        new(name, Format.Count(value), Format.None, Format.None, "now", rag, null);
+    private static StatusCard Card(string name, long value, KpiStatus status) =>
+        new(name, "Open manual cases at the as-of instant; the SLA is 4 h from scored_at.", "now", Format.Count(value), "", "", "",
+            "target: none open", status, null, null);
 
     private static TableModel Cases(WorklistReport report) => new("cases", "Open manual cases", CaseColumns, report.Cases.Select(Row).ToList())
     {
@@ -116,7 +118,7 @@ internal static class TodayView
         [key, .. CountColumns],
         slices.Select(r => (IReadOnlyList<Cell>)
         [
-            r.Key, new Cell(Format.Count(r.Breached), Rag: r.Breached > 0 ? Rag.Red : null), Format.Count(r.Under1h),
+            r.Key, new Cell(Format.Count(r.Breached), Status: r.Breached > 0 ? KpiStatus.Red : null), Format.Count(r.Under1h),
             Format.Count(r.Under2h), Format.Count(r.Other), Format.Count(r.OpenTotal),
         ]).ToList())
     {
