@@ -96,6 +96,11 @@ public sealed partial class Warehouse
 
             return new QueryResult(columns, rows);
         }
+        catch (OperationCanceledException)
+        {
+            // DuckDB.NET reports an interrupted query (command.Cancel → duckdb_interrupt) as a cancellation.
+            throw TimedOut(limits);
+        }
         catch (DuckDBException ex)
         {
             if (Volatile.Read(ref timedOut) == 1)
