@@ -187,6 +187,30 @@ public sealed class ReadModelCliTests : IDisposable
         Assert.Contains("worse rollback", text.StdOut, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Experiments_DefaultDemo_ShowsRollbackAndShip()
+    {
+        // The demo's delivery files; decisions land as Parquet with their experiment columns (see WriteDecisionsParquet).
+        var files = Path.Combine(_dir, "demo-files");
+        var demo = await CliRunner.RunAsync("demo", "--out-files", files, "--seed", "42", "--as-of", "2026-11-23T00:00:00Z");
+        Assert.True(demo.ExitCode == 0, demo.StdErr);
+        foreach (var file in Directory.GetFiles(files).Where(f => !Path.GetFileName(f).StartsWith("decisions", StringComparison.Ordinal)))
+        {
+            var result = await CliRunner.RunAsync("ingest", "--lake", Lake, file);
+            Assert.True(result.ExitCode == 0, result.StdErr);
+        }
+
+        WriteDecisionsParquet(File.ReadAllText(Directory.GetFiles(files, "decisions*").Single()));
+
+        var json = await CliRunner.RunJsonAsync("experiments", "--lake", Lake, "--json", "--as-of", "2026-11-23T00:00:00Z");
+
+        var verdicts = json.GetProperty("experiments").EnumerateArray()
+            .Where(e => e.GetProperty("case_type").ValueKind == JsonValueKind.Null)
+            .ToDictionary(e => e.GetProperty("experiment").GetString()!, e => e.GetProperty("verdicts").GetProperty("treatment").GetString());
+        Assert.Equal("rollback", verdicts["reset2fa-threshold-2026-11"]);
+        Assert.Equal("ship", verdicts["poa-model-2026-11"]);
+    }
+
     /// <summary>
     /// Decisions with experiment/variant written as the lake stores them (Parquet under decisions/dt=…, lineage columns,
     /// a manifest), so the test does not depend on the ingest schema carrying the v2 columns.
