@@ -21,6 +21,8 @@ public static class CliApp
         root.Subcommands.Add(SqlCommand.Create());
         root.Subcommands.Add(ThresholdsCommand.Create());
         root.Subcommands.Add(ClustersCommand.Create());
+        root.Subcommands.Add(ExperimentsCommand.Create());
+        root.Subcommands.Add(RollupCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
@@ -50,7 +52,7 @@ public static class CliApp
         {
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is InvalidFilterException or UnreadableInputException or CliUsageException or ProductionConfigurationException)
+        catch (Exception ex) when (ex is InvalidFilterException or UnreadableInputException or CliUsageException or ProductionConfigurationException or RiskOps.Sql.InvalidQueryException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 2;

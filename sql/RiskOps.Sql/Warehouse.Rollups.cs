@@ -76,8 +76,8 @@ public sealed partial class Warehouse
     private readonly PreparedCommands _preparedCommands;
 
     /// <summary>
-    /// Whether metrics may read the rollup snapshot when it is fresh (default true). Raw views are used when it is false,
-    /// when no rollup exists, or when any source file changed since the rollup was built.
+    /// Whether metrics may read the rollup snapshot (default true). Raw views are used when it is false, when no rollup
+    /// exists, or when batches were published since it was built and <see cref="ServePublishedRollup"/> is off.
     /// </summary>
     public bool UseRollups { get; set; } = true;
 
@@ -128,6 +128,7 @@ public sealed partial class Warehouse
     {
         // The source state is taken before reading, so a file landing during the build makes the result stale, not wrong.
         var state = SourceState();
+        var lake = ManifestLog.State(LakeRoot);
         var root = Path.Combine(LakeRoot, RollupFolder);
         var version = $"v{builtAt.UtcTicks}-{Guid.NewGuid():N}";
         var staging = Path.Combine(root, $".staging-{version}");
@@ -139,7 +140,7 @@ public sealed partial class Warehouse
                 LastRollupBuckets = builder.WriteRollup(staging, RollupBucketRows);
             }
 
-            var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes);
+            var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes, lake.Version, lake.DataThrough(), RollupFormat);
             File.WriteAllText(Path.Combine(staging, "rollup.json"), JsonSerializer.Serialize(metadata, WarehouseJson.Options));
             var target = Path.Combine(root, version);
             Directory.Move(staging, target);
@@ -270,8 +271,43 @@ public sealed partial class Warehouse
 
     private void ForgetPreparedCommands() => _preparedCommands.Clear();
 
-    /// <summary>The published rollup folder when it was built from exactly the current source files; else null.</summary>
-    public string? FreshRollup()
+    /// <summary>
+    /// The published rollup folder when it includes every published batch; else null. Freshness is judged by lake
+    /// version (the manifest log), not by file state, so a compaction (which rewrites files and writes no manifest)
+    /// never makes a rollup stale. A lake without any manifest (files written by hand or by an old test harness) has no
+    /// versions: there the rollup is fresh only while the source files are exactly those it was built from.
+    /// </summary>
+    public string? FreshRollup() => Fresh(PublishedRollupMetadata(), ManifestLog.State(LakeRoot));
+
+    private string? Fresh((string Folder, RollupMetadata Metadata)? published, LakeState lake)
+    {
+        if (published is not var (folder, metadata))
+        {
+            return null;
+        }
+
+        if (lake.Version > 0)
+        {
+            return metadata.LakeVersion == lake.Version ? folder : null;
+        }
+
+        var state = SourceState();
+        return metadata.LakeVersion is null or 0 && state.Files == metadata.SourceFiles && state.MaxWriteTicks == metadata.SourceMaxWriteTicks
+            && state.TotalBytes == metadata.SourceTotalBytes
+            ? folder
+            : null;
+    }
+
+    /// <summary>
+    /// The latest published rollup version — complete on disk, whatever batches landed since — with the lake version
+    /// it includes; null when none is published (or its files are gone).
+    /// </summary>
+    public PublishedRollup? LatestPublishedRollup() =>
+        PublishedRollupMetadata() is var (folder, metadata)
+            ? new PublishedRollup(folder, metadata.LakeVersion ?? 0, metadata.DataThrough, metadata.BuiltAt)
+            : null;
+
+    private (string Folder, RollupMetadata Metadata)? PublishedRollupMetadata()
     {
         var pointer = Path.Combine(LakeRoot, RollupFolder, "CURRENT");
         if (!File.Exists(pointer))
@@ -290,15 +326,71 @@ public sealed partial class Warehouse
         }
 
         var folder = metadata is null ? null : Path.Combine(LakeRoot, RollupFolder, metadata.Version);
-        if (folder is null || !RollupTables.All(t => File.Exists(Path.Combine(folder, t + ".parquet"))))
+        return folder is null || metadata!.Format != RollupFormat || !RollupTables.All(t => File.Exists(Path.Combine(folder, t + ".parquet")))
+            ? null
+            : (folder, metadata);
+    }
+
+    /// <summary>
+    /// The rollup a read uses: none when <see cref="UseRollups"/> is off; the latest published one, pending batches or
+    /// not, when <see cref="ServePublishedRollup"/> is on; else only a fresh one. Sets <see cref="LastRollupLakeVersion"/>.
+    /// </summary>
+    private string? RollupToRead()
+    {
+        LastRollupLakeVersion = null;
+        if (!UseRollups)
         {
             return null;
         }
 
-        var state = SourceState();
-        return state.Files == metadata!.SourceFiles && state.MaxWriteTicks == metadata.SourceMaxWriteTicks && state.TotalBytes == metadata.SourceTotalBytes
-            ? folder
-            : null;
+        var published = PublishedRollupMetadata();
+        var folder = ServePublishedRollup ? published?.Folder : Fresh(published, ManifestLog.State(LakeRoot));
+        if (folder is not null)
+        {
+            LastRollupLakeVersion = published!.Value.Metadata.LakeVersion ?? 0;
+        }
+
+        return folder;
+    }
+
+    /// <summary>
+    /// Serve the latest published rollup even when batches landed after it (default false: only a fresh rollup is read,
+    /// otherwise the raw views). The dashboard turns it on so a landed batch never sends a page to the raw path; the
+    /// CLI turns it on after folding, so its answer is exactly the version it folded.
+    /// </summary>
+    public bool ServePublishedRollup { get; set; }
+
+    /// <summary>The lake version of the rollup the last metrics, sweep, clusters or experiments call read; null when it read the raw views.</summary>
+    public long? LastRollupLakeVersion { get; private set; }
+
+    /// <summary>
+    /// Folds every batch published since the current rollup into a new rollup version and publishes it; a no-op when the
+    /// published rollup is fresh (unless <paramref name="rebuild"/>). Today a fold with anything pending rebuilds from
+    /// the whole lake (the same figures an incremental fold must give; see docs/operations.md).
+    /// </summary>
+    /// <returns>The published rollup after the fold, and whether this call built it.</returns>
+    public (PublishedRollup Rollup, bool Built) Fold(DateTimeOffset now, bool rebuild = false)
+    {
+        if (!rebuild && FreshRollup() is not null && LatestPublishedRollup() is { } current)
+        {
+            return (current, false);
+        }
+
+        BuildRollups(now);
+        return (LatestPublishedRollup() ?? throw new InvalidOperationException("the rollup just published is not readable"), true);
+    }
+
+    /// <summary>The lake's version, the latest batch's publish time and how many batches the published rollup lacks.</summary>
+    public LakeFreshness Freshness()
+    {
+        var lake = ManifestLog.State(LakeRoot);
+        var published = LatestPublishedRollup();
+        return new LakeFreshness(
+            lake.Version,
+            lake.DataThrough(),
+            published?.LakeVersion,
+            published is null ? null : lake.DataThrough(published.LakeVersion),
+            published is null ? lake.Batches.Count : lake.PendingAfter(published.LakeVersion));
     }
 
     /// <summary>Count, newest write time and total size of every source file (record kinds and batch manifests).</summary>
@@ -354,6 +446,32 @@ public sealed partial class Warehouse
         }
     }
 
-    /// <summary>What a rollup version was built from.</summary>
-    internal sealed record RollupMetadata(string Version, DateTimeOffset BuiltAt, long SourceFiles, long SourceMaxWriteTicks, long SourceTotalBytes);
+    /// <summary>
+    /// What a rollup version was built from: the lake version it includes (null in rollups written before versions,
+    /// which are then stale on a versioned lake), the publish time of the latest batch in it, and the source file state
+    /// (judges freshness only on a lake without manifests).
+    /// </summary>
+    internal sealed record RollupMetadata(
+        string Version, DateTimeOffset BuiltAt, long SourceFiles, long SourceMaxWriteTicks, long SourceTotalBytes, long? LakeVersion = null, DateTimeOffset? DataThrough = null, int Format = 0);
+
+    /// <summary>
+    /// The rollup layout this code reads (2: case snapshot with experiment/variant, lake versions). A published version
+    /// of another format is never read (raw views until the next fold replaces it).
+    /// </summary>
+    internal const int RollupFormat = 2;
 }
+
+/// <summary>A published rollup version.</summary>
+/// <param name="Folder">Its folder under <c>&lt;lake&gt;/_rollups/</c>.</param>
+/// <param name="LakeVersion">The lake version its figures include (0: a lake without manifests).</param>
+/// <param name="DataThrough">The publish time of the latest batch it includes; null when none.</param>
+/// <param name="BuiltAt">When it was built.</param>
+public sealed record PublishedRollup(string Folder, long LakeVersion, DateTimeOffset? DataThrough, DateTimeOffset BuiltAt);
+
+/// <summary>How current the lake and its published rollup are.</summary>
+/// <param name="LakeVersion">The lake's version (highest manifest; 0 without manifests).</param>
+/// <param name="LakeDataThrough">The publish time of the lake's latest batch.</param>
+/// <param name="RollupVersion">The lake version the published rollup includes; null when none is published.</param>
+/// <param name="RollupDataThrough">The publish time of the latest batch the rollup includes.</param>
+/// <param name="PendingBatches">Batches published after the rollup (all of them when none is published).</param>
+public sealed record LakeFreshness(long LakeVersion, DateTimeOffset? LakeDataThrough, long? RollupVersion, DateTimeOffset? RollupDataThrough, int PendingBatches);

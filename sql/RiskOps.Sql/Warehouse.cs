@@ -297,7 +297,7 @@ public sealed partial class Warehouse : IDisposable
             return RetryingVanishedFiles(() =>
             {
                 // A fresh rollup already holds every decided case type; reading it spares a scan of every decision.
-                var rollup = UseRollups ? FreshRollup() : null;
+                var rollup = UseRollups ? (ServePublishedRollup ? LatestPublishedRollup()?.Folder : FreshRollup()) : null;
                 var decided = rollup is null ? "decisions" : $"read_parquet('{Quote(Path.Combine(rollup, "daily.parquet"))}')";
                 var inLake = ReadRows($"select case_type from {decided} union select case_type from sop_coverage")
                     .Select(r => (string?)r["case_type"]).OfType<string>();
@@ -348,7 +348,7 @@ public sealed partial class Warehouse : IDisposable
         var scopeIsView = false;
         try
         {
-            var rollup = UseRollups ? FreshRollup() : null;
+            var rollup = RollupToRead();
             LastScopeFromRollup = rollup is not null;
             Execute(rollup is null
                 ? "create or replace temp view case_source as select * from cases"
@@ -425,7 +425,7 @@ public sealed partial class Warehouse : IDisposable
     /// </summary>
     internal T WithAggregates<T>(MetricFilters filters, Func<string?, T> body, MetricsDetail detail = MetricsDetail.Full)
     {
-        var rollup = UseRollups ? FreshRollup() : null;
+        var rollup = RollupToRead();
         LastMetricsFromDailyRollup = rollup is not null;
         if (rollup is not null)
         {

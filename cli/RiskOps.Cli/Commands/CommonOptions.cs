@@ -13,7 +13,11 @@ internal static class CommonOptions
 
     public static Option<string?> AsOf() => new("--as-of") { Description = "Age open cases to this instant (ISO-8601 with offset; default now)" };
 
-    /// <summary>Parses <c>--as-of</c>; null → now.</summary>
+    /// <summary>True when ISO-8601 text ends in a UTC designator or a numeric offset after a time of day.</summary>
+    internal static bool HasOffset(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"[T ]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>Parses <c>--as-of</c> (ISO-8601 with an offset); null → now.</summary>
     public static DateTimeOffset ParseAsOf(string? text, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -21,12 +25,18 @@ internal static class CommonOptions
             return time.GetUtcNow();
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
         {
-            return value;
+            throw new CliUsageException($"--as-of '{text}' is not a timestamp (expected ISO-8601 with an offset, e.g. 2026-11-23T00:00:00Z)");
         }
 
-        throw new CliUsageException($"--as-of '{text}' is not a timestamp (expected ISO-8601, e.g. 2026-11-23T00:00:00Z)");
+        // Contract v2 §2: an instant without an offset is ambiguous, so it is an error here as at ingest.
+        if (!HasOffset(text.Trim()))
+        {
+            throw new CliUsageException($"--as-of '{text}' has no offset (add Z or +hh:mm, e.g. 2026-11-23T00:00:00Z)");
+        }
+
+        return value;
     }
 }
 

@@ -13,19 +13,21 @@ internal static class MetricsCommand
         var lake = CommonOptions.Lake();
         var json = CommonOptions.Json();
         var asOf = CommonOptions.AsOf();
+        var raw = ReadModel.Raw();
         var filters = new FilterOptions();
         var command = new Command("metrics", "Quality figures: confusion, SLA, QA accuracy, kappa, escalation, SOP coverage, calibration");
         command.Options.Add(lake);
         command.Options.Add(asOf);
         command.Options.Add(json);
+        command.Options.Add(raw);
         filters.AddTo(command);
         command.SetAction(parseResult =>
         {
             var filter = filters.Read(parseResult);
             var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
-            using var warehouse = Warehouse.Open(ExistingLake(parseResult.GetValue(lake)!));
+            using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
             var report = warehouse.GetMetrics(filter, at);
-            Console.Out.Write(parseResult.GetValue(json) ? WarehouseJson.Serialize(report) + "\n" : Render(report));
+            Console.Out.Write(parseResult.GetValue(json) ? ReadModel.Json(warehouse, report) : Render(report));
             return 0;
         });
         return command;

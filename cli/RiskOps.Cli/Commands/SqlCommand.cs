@@ -18,11 +18,15 @@ internal static class SqlCommand
         var lake = CommonOptions.Lake();
         var json = CommonOptions.Json();
         var printViews = new Option<bool>("--print-views") { Description = "Print the view definitions bound to this lake (paste into any DuckDB)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds before the query is interrupted (default 60)", DefaultValueFactory = _ => 60 };
+        var memory = new Option<string>("--memory-limit") { Description = "DuckDB memory cap for the query (default 2GB)", DefaultValueFactory = _ => "2GB" };
         var query = new Argument<string?>("query") { Description = "A read-only query over the views (decisions, cases, labels, ...)", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("sql", "Query the documented views, or print them for your own DuckDB");
         command.Options.Add(lake);
         command.Options.Add(printViews);
         command.Options.Add(json);
+        command.Options.Add(timeout);
+        command.Options.Add(memory);
         command.Arguments.Add(query);
         command.SetAction(parseResult =>
         {
@@ -39,14 +43,26 @@ internal static class SqlCommand
                 throw new CliUsageException("give a query (e.g. \"select * from cases limit 10\") or --print-views");
             }
 
+            var seconds = parseResult.GetValue(timeout);
+            var cap = parseResult.GetValue(memory) ?? "2GB";
+            if (seconds < 1)
+            {
+                throw new CliUsageException($"--timeout {seconds} must be at least 1 second");
+            }
+
+            if (!System.Text.RegularExpressions.Regex.IsMatch(cap, @"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                throw new CliUsageException($"--memory-limit '{cap}' is not a size (e.g. 512MB, 2GB)");
+            }
+
             QueryResult result;
             try
             {
-                result = warehouse.Query(text);
+                // Sandboxed: one SELECT (DuckDB's parser decides), reading only the lake's record folders, locked, capped, timed.
+                result = warehouse.QuerySandboxed(text, new SandboxLimits { Timeout = TimeSpan.FromSeconds(seconds), MemoryLimit = cap });
             }
             catch (Exception ex) when (ex is InvalidQueryException or DuckDBException)
             {
-                // DuckDB messages span several lines (caret pointers); the first one names the problem.
                 throw new CliUsageException(ex.Message.Split('\n')[0].Trim());
             }
 

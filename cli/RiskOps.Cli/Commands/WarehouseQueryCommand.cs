@@ -12,18 +12,20 @@ internal static class WarehouseQueryCommand
     {
         var lake = CommonOptions.Lake();
         var json = CommonOptions.Json();
+        var raw = ReadModel.Raw();
         var filters = new FilterOptions();
         var command = new Command(name, description);
         command.Options.Add(lake);
         command.Options.Add(json);
+        command.Options.Add(raw);
         filters.AddTo(command);
         command.SetAction(parseResult =>
         {
             var filter = filters.Read(parseResult);
-            using var warehouse = Warehouse.Open(MetricsCommand.ExistingLake(parseResult.GetValue(lake)!));
+            using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
             warehouse.Validate(filter);
             var report = query(warehouse, filter);
-            Console.Out.Write(parseResult.GetValue(json) ? WarehouseJson.Serialize(report) + "\n" : render(report));
+            Console.Out.Write(parseResult.GetValue(json) ? ReadModel.Json(warehouse, report) : render(report));
             return 0;
         });
         return command;

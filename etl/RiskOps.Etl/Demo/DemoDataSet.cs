@@ -146,7 +146,9 @@ public sealed class DemoDataSet
             "ATO", null, true, "sop/ato/unknown", "v1", t);
     }
 
-    private static DemoRow Row(RecordKind kind, DemoFields fields, params object?[] values) => new(kind, fields, values);
+    // Rows given fewer values than their kind's fields (the broken demo records) get nulls for the rest.
+    private static DemoRow Row(RecordKind kind, DemoFields fields, params object?[] values) =>
+        new(kind, fields, values.Length < fields.Names.Length ? [.. values, .. new object?[fields.Names.Length - values.Length]] : values);
 
     private IEnumerable<DemoRow> SopCatalogue()
     {
@@ -323,10 +325,6 @@ public sealed class DemoDataSet
         var caseId = "C-" + (index + 1).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
         if (state.Want[(int)RecordKind.Decisions])
         {
-            state.Rows.Add(Row(RecordKind.Decisions, DemoFields.Decisions,
-                caseId, type.Name, At(scored), isNewModel ? DemoScenario.NewModel : DemoScenario.OldModel,
-                aiBlock ? "block" : "pass", confidence, type.Threshold, manual ? "manual" : "auto", priority, userId,
-                signals.ToArray(), region));
         }
 
         var label = aiBlock ? (bad ? "TP" : "FP") : (bad ? "FN" : "TN");
@@ -335,6 +333,17 @@ public sealed class DemoDataSet
         if (manual)
         {
             (resolvedFinal, finalReviewer) = GenerateReviews(rng, caseId, scored, progress, priority >= DemoScenario.KeyUserPriority, bad, state);
+        }
+
+        if (state.Want[(int)RecordKind.Decisions])
+        {
+            // Added after the reviews (the experiment arm may depend on the resolution); no random draw is involved.
+            var slaMissed = manual && (resolvedFinal is not { } resolvedAt || resolvedAt - scored > 4 * 3600);
+            var (experiment, variant) = DemoExperiments.Assign(caseId, type.Name, progress, wrong, manual, slaMissed);
+            state.Rows.Add(Row(RecordKind.Decisions, DemoFields.Decisions,
+                caseId, type.Name, At(scored), isNewModel ? DemoScenario.NewModel : DemoScenario.OldModel,
+                aiBlock ? "block" : "pass", confidence, type.Threshold, manual ? "manual" : "auto", priority, userId,
+                signals.ToArray(), region, experiment, variant));
         }
 
         GenerateLabels(rng, caseId, type, scored, manual, resolvedFinal, finalReviewer, label, planted, state);

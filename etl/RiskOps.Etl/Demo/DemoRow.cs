@@ -99,7 +99,7 @@ internal sealed class DemoFields
     };
 
     public static readonly DemoFields Decisions = new(
-        "case_id", "case_type", "scored_at", "model_version", "ai_decision", "confidence", "threshold", "routing", "priority", "user_id", "signals", "region");
+        "case_id", "case_type", "scored_at", "model_version", "ai_decision", "confidence", "threshold", "routing", "priority", "user_id", "signals", "region", "experiment", "variant");
 
     public static readonly DemoFields Reviews = new(
         "review_id", "case_id", "reviewer_id", "reviewer_org", "vendor", "reviewer_tier", "assigned_at", "resolved_at", "decision", "rationale");

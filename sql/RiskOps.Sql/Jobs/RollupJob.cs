@@ -24,20 +24,25 @@ public sealed class RollupJob(IOptions<WarehouseOptions> options, TimeProvider t
     /// <summary>The recurring job id.</summary>
     public const string RecurringJobId = "rollup-refresh";
 
-    /// <summary>Builds and publishes a new rollup version unless the current one is still fresh.</summary>
+    /// <summary>
+    /// Folds the batches published since the current rollup into a new version (the same work as <c>riskops rollup</c>);
+    /// a no-op when the published rollup already includes the lake's version.
+    /// </summary>
     [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
     public Task RunAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var warehouse = Warehouse.Open(options.Value.Root);
-        if (warehouse.FreshRollup() is { } fresh)
+        var (rollup, built) = warehouse.Fold(time.GetUtcNow());
+        if (built)
         {
-            logger.LogInformation("Rollups are fresh ({Folder}); nothing to do", fresh);
-            return Task.CompletedTask;
+            logger.LogInformation("Published rollup version {Version} ({Folder})", rollup.LakeVersion, rollup.Folder);
+        }
+        else
+        {
+            logger.LogInformation("Rollup version {Version} is fresh; nothing to do", rollup.LakeVersion);
         }
 
-        var folder = warehouse.BuildRollups(time.GetUtcNow());
-        logger.LogInformation("Published rollups {Folder}", folder);
         return Task.CompletedTask;
     }
 }

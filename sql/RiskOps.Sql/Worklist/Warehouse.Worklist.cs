@@ -101,13 +101,6 @@ public sealed partial class Warehouse
         _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"scored_at is not a timestamp: {value}")),
     };
 
-    /// <summary>
-    /// The lake's version as the contract's <c>lake_version</c> counts it: one per manifest written (a missing folder is
-    /// version 0).
-    /// </summary>
-    private long ManifestCount()
-    {
-        var folder = Path.Combine(LakeRoot, "_manifests");
-        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").LongCount() : 0;
-    }
+    /// <summary>The lake's version (contract §3 <c>lake_version</c>): the highest manifest version, 0 for an empty lake.</summary>
+    private long ManifestCount() => ManifestLog.State(LakeRoot).Version;
 }

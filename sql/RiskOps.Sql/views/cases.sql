@@ -37,6 +37,8 @@ joined as (
         d.priority >= 75 as key_user,
         d.user_id,
         d.signals,
+        d.experiment,
+        d.variant,
         l.label,
         l.label_source,
         l.sample_weight,

@@ -1,5 +1,6 @@
 -- raw_decisions: every decision row in the lake as delivered (re-scores and re-deliveries included), with lineage.
 -- `typed` fixes the columns and types, so the view exists with the right shape before the first file lands.
+-- experiment/variant (contract v2) are null in lakes whose files predate them: `union all by name` fills them.
 -- {{lake}} is the lake root; Warehouse writes `typed` in place of read_parquet(...) while the folder has no file.
 create or replace view raw_decisions as
 with typed as (
@@ -16,6 +17,8 @@ with typed as (
         null::varchar as user_id,
         null::varchar[] as signals,
         null::varchar as region,
+        null::varchar as experiment,
+        null::varchar as variant,
         null::timestamptz as ingested_at,
         null::varchar as batch_id,
         null::varchar as source,

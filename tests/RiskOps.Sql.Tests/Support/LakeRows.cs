@@ -27,6 +27,9 @@ public sealed record DecisionRow : LakeRow
     public string UserId { get; init; } = "u-hash";
     public IReadOnlyList<string>? Signals { get; init; }
     public string? Region { get; init; }
+    /// <summary>Contract v2; a batch with no experiment anywhere is written without the two columns (an older lake's files).</summary>
+    public string? Experiment { get; init; }
+    public string? Variant { get; init; }
 }
 
 /// <summary>A review row as the lake stores it.</summary>

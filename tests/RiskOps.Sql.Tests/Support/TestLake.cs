@@ -36,12 +36,30 @@ public sealed class TestLake : IDisposable
         using var connection = new DuckDBConnection("Data Source=:memory:;autoinstall_known_extensions=false");
         connection.Open();
         Execute(connection, "set TimeZone = 'UTC'");
-        WriteKind(connection, "decisions", "scored_at", Decisions, data.Decisions, d => new Dictionary<string, object?>
+        // Decisions without any experiment are written without its columns, as files from before contract v2 are.
+        var withExperiments = data.Decisions.Where(d => d.Experiment is not null || d.Variant is not null).Select(d => d.BatchId).ToHashSet(StringComparer.Ordinal);
+        foreach (var experimentColumns in new[] { false, true })
         {
-            ["case_id"] = d.CaseId, ["case_type"] = d.CaseType, ["scored_at"] = Ts(d.ScoredAt), ["model_version"] = d.ModelVersion,
-            ["ai_decision"] = d.AiDecision, ["confidence"] = d.Confidence, ["threshold"] = d.Threshold, ["routing"] = d.Routing,
-            ["priority"] = d.Priority, ["user_id"] = d.UserId, ["signals"] = d.Signals, ["region"] = d.Region,
-        });
+            var columns = experimentColumns ? Decisions + ", experiment: 'VARCHAR', variant: 'VARCHAR'" : Decisions;
+            var rows = data.Decisions.Where(d => withExperiments.Contains(d.BatchId) == experimentColumns);
+            WriteKind(connection, "decisions", "scored_at", columns, rows, d =>
+            {
+                var values = new Dictionary<string, object?>
+                {
+                    ["case_id"] = d.CaseId, ["case_type"] = d.CaseType, ["scored_at"] = Ts(d.ScoredAt), ["model_version"] = d.ModelVersion,
+                    ["ai_decision"] = d.AiDecision, ["confidence"] = d.Confidence, ["threshold"] = d.Threshold, ["routing"] = d.Routing,
+                    ["priority"] = d.Priority, ["user_id"] = d.UserId, ["signals"] = d.Signals, ["region"] = d.Region,
+                };
+                if (experimentColumns)
+                {
+                    values["experiment"] = d.Experiment;
+                    values["variant"] = d.Variant;
+                }
+
+                return values;
+            });
+        }
+
         WriteKind(connection, "reviews", "assigned_at", Reviews, data.Reviews, r => new Dictionary<string, object?>
         {
             ["review_id"] = r.ReviewId, ["case_id"] = r.CaseId, ["reviewer_id"] = r.ReviewerId, ["reviewer_org"] = r.ReviewerOrg,

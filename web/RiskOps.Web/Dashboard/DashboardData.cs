@@ -120,9 +120,34 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     {
         lock (_gate)
         {
-            return _warehouse ??= Warehouse.Open(LakeRoot);
+            // A landed batch never sends a page to the raw views: the latest published rollup serves at once (the rollup
+            // job folds pending batches) and the page states how far behind it is (FreshnessLine).
+            return _warehouse ??= OpenServingPublished();
         }
     }
+
+    private Warehouse OpenServingPublished()
+    {
+        var warehouse = Warehouse.Open(LakeRoot);
+        warehouse.ServePublishedRollup = true;
+        return warehouse;
+    }
+
+    /// <summary>
+    /// "Includes data through 10:42 UTC (lake version 12); 2 newer batches being folded" — what the figures include, or
+    /// that no rollup is published yet (figures then come from the lake's views).
+    /// </summary>
+    public string FreshnessLine() => Cached("freshness", w =>
+    {
+        var f = w.Freshness();
+        if (f.RollupVersion is not { } version)
+        {
+            return $"Computed from the lake's views (no rollup published yet); data through {Format.Instant(f.LakeDataThrough)}";
+        }
+
+        var pending = f.PendingBatches == 0 ? "up to date" : $"{f.PendingBatches} newer batch{(f.PendingBatches == 1 ? "" : "es")} being folded";
+        return $"Includes data through {Format.Instant(f.RollupDataThrough)} (lake version {version}); {pending}";
+    });
 
     /// <summary>Closes the shared warehouse.</summary>
     public void Dispose()

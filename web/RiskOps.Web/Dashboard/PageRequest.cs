@@ -24,6 +24,9 @@ internal sealed record PageRequest(DashboardData Data, DashboardFilters Filters,
     /// </summary>
     public DashboardFilters Filters { get; } = Filters with { Metrics = ReviewPeriod.From(Filters.Metrics, AsOf).Current };
 
+    /// <summary>The filters as the user gave them, without the review period (the work list is about now, not a week).</summary>
+    public DashboardFilters UrlFilters { get; } = Filters;
+
     /// <summary>A link to another dashboard page keeping the filters.</summary>
     public string Link(string path) => path + Filters.QueryString;
 

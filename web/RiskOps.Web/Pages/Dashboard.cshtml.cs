@@ -26,6 +26,9 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
     /// <summary>The built page, null on error.</summary>
     public PageView? View { get; private set; }
 
+    /// <summary>What the figures include (the rollup version and its data freshness), stated under the scope.</summary>
+    public string Freshness { get; private set; } = "";
+
     /// <summary>The filter error shown with HTTP 400.</summary>
     public string? Error { get; private set; }
 
@@ -74,6 +77,7 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
         }
 
         AsOf = data.AsOf(Filters);
+        Freshness = data.FreshnessLine();
         // The page model (tables, rendered SVG charts) is cached like the figures it shows, keyed by the whole query.
         var request = new PageRequest(data, Filters, AsOf, Request.Query, HttpContext.RequestServices);
         Period = request.Period;

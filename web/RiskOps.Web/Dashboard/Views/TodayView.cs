@@ -28,7 +28,7 @@ internal static class TodayView
     {
         var page = ParsePage(request.Query["page"].FirstOrDefault());
         var size = Math.Min(MaxPageSize, ParsePage(request.Query["size"].FirstOrDefault(), PageSize));
-        var report = request.Data.Worklist(request.Filters.Metrics, request.AsOf, page, size);
+        var report = request.Data.Worklist(request.UrlFilters.Metrics, request.AsOf, page, size);
         var s = report.Summary;
         return new PageView(
             "today",
@@ -99,14 +99,14 @@ internal static class TodayView
         var number = report.Page.Number;
         var previous = number > 1 ? new Cell("previous", PageLink(request, number - 1)) : new Cell(Format.None);
         var next = number < report.Page.Pages ? new Cell("next", PageLink(request, number + 1)) : new Cell(Format.None);
-        var csv = new Cell("CSV of every open case", "/export/today/cases.csv" + request.Filters.QueryString);
+        var csv = new Cell("CSV of every open case", "/export/today/cases.csv" + request.UrlFilters.QueryString);
         return new TableModel("pages", "Pages", ["page", "of", "previous", "next", "export"],
             [[Format.Count(number), Format.Count(report.Page.Pages), previous, next, csv]]);
     }
 
     private static string PageLink(PageRequest request, int page)
     {
-        var query = request.Filters.QueryString;
+        var query = request.UrlFilters.QueryString;
         var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture)
             + (request.Query.ContainsKey("size") ? "&size=" + Uri.EscapeDataString(request.Query["size"].ToString()) : "");
         return "/today" + (string.IsNullOrEmpty(query) ? "?" + pageParameter : query + "&" + pageParameter);

@@ -1,0 +1,149 @@
+namespace RiskOps.Sql.Experiments;
+
+/// <summary>
+/// One arm's counts (a row of <c>experiments_arms.sql</c>): decisions, labels, routing, SLA, weighted label sums
+/// (Σw and Σw² per label) and the population-estimate expected counts.
+/// </summary>
+public sealed record ArmCounts(
+    string Experiment,
+    string? CaseType,
+    string Variant,
+    long Decisions,
+    long LabeledCases,
+    long AutoDecisions,
+    long SlaMet,
+    long SlaDenominator,
+    double WeightTp,
+    double WeightSquaredTp,
+    double WeightFp,
+    double WeightSquaredFp,
+    double WeightFn,
+    double WeightSquaredFn,
+    double ExpectedTp,
+    double ExpectedFp,
+    double ExpectedFn);
+
+/// <summary>Turns arm counts into the figures, comparisons and verdicts of contract §2 "A/B comparisons".</summary>
+public static class ExperimentAssembler
+{
+    /// <summary>The baseline arm's name.</summary>
+    public const string Control = "control";
+
+    /// <summary>The compared figures, in the order comparisons are listed.</summary>
+    public static readonly IReadOnlyList<string> ComparedMetrics = ["precision_weighted", "recall_weighted", "automation_rate", "sla_compliance"];
+
+    /// <summary>Figures whose significant fall means rollback.</summary>
+    private static readonly string[] RollbackOnFall = ["precision_weighted", "recall_weighted", "sla_compliance"];
+
+    /// <summary>Figures whose significant rise means ship (when nothing calls for a rollback).</summary>
+    private static readonly string[] ShipOnRise = ["precision_weighted", "recall_weighted", "automation_rate"];
+
+    /// <summary>Entries ordered by experiment, the all-case-types entry first, then case types; variants control first.</summary>
+    public static ExperimentReport Assemble(IEnumerable<ArmCounts> arms, DateTimeOffset asOf)
+    {
+        var entries = arms
+            .GroupBy(a => (a.Experiment, a.CaseType))
+            .OrderBy(g => g.Key.Experiment, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.CaseType is null ? 0 : 1)
+            .ThenBy(g => g.Key.CaseType, StringComparer.Ordinal)
+            .Select(g => Entry(g.Key.Experiment, g.Key.CaseType, g.ToList()))
+            .ToList();
+        return new ExperimentReport { AsOf = asOf, Experiments = entries };
+    }
+
+    private static ExperimentEntry Entry(string experiment, string? caseType, List<ArmCounts> arms)
+    {
+        var figures = arms
+            .OrderBy(a => a.Variant == Control ? 0 : 1)
+            .ThenBy(a => a.Variant, StringComparer.Ordinal)
+            .Select(Figures)
+            .ToList();
+        var control = figures.FirstOrDefault(f => f.Variant == Control);
+        var comparisons = new List<ArmComparison>();
+        var verdicts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variant in figures.Where(f => f.Variant != Control))
+        {
+            var mine = ComparedMetrics.Select(m => Compare(variant, control, m)).ToList();
+            comparisons.AddRange(mine);
+            verdicts[variant.Variant] = Verdict(mine);
+        }
+
+        return new ExperimentEntry { Experiment = experiment, CaseType = caseType, Variants = figures, Comparisons = comparisons, Verdicts = verdicts };
+    }
+
+    /// <summary><c>rollback</c> on a significant fall of precision, recall or SLA; else <c>ship</c> on a significant rise of precision, recall or automation; else <c>continue</c>.</summary>
+    public static string Verdict(IReadOnlyList<ArmComparison> comparisons)
+    {
+        if (comparisons.Any(c => c.Significant && c.Diff < 0 && RollbackOnFall.Contains(c.Metric)))
+        {
+            return "rollback";
+        }
+
+        return comparisons.Any(c => c.Significant && c.Diff > 0 && ShipOnRise.Contains(c.Metric)) ? "ship" : "continue";
+    }
+
+    private static VariantFigures Figures(ArmCounts a)
+    {
+        var precisionN = AbStatistics.EffectiveN(a.WeightTp + a.WeightFp, a.WeightSquaredTp + a.WeightSquaredFp);
+        var recallN = AbStatistics.EffectiveN(a.WeightTp + a.WeightFn, a.WeightSquaredTp + a.WeightSquaredFn);
+        var precision = precisionN > 0 ? AbStatistics.Ratio(a.WeightTp, a.WeightTp + a.WeightFp) : null;
+        var recall = recallN > 0 ? AbStatistics.Ratio(a.WeightTp, a.WeightTp + a.WeightFn) : null;
+        var precisionCi = precision is { } p ? AbStatistics.Wilson(p, precisionN) : null;
+        var recallCi = recall is { } r ? AbStatistics.Wilson(r, recallN) : null;
+        return new VariantFigures
+        {
+            Variant = a.Variant,
+            Decisions = a.Decisions,
+            LabeledCases = a.LabeledCases,
+            PrecisionWeighted = precision,
+            PrecisionWeightedN = precisionN,
+            PrecisionWeightedCiLow = precisionCi?.Low,
+            PrecisionWeightedCiHigh = precisionCi?.High,
+            RecallWeighted = recall,
+            RecallWeightedN = recallN,
+            RecallWeightedCiLow = recallCi?.Low,
+            RecallWeightedCiHigh = recallCi?.High,
+            AutomationRate = AbStatistics.Ratio(a.AutoDecisions, a.Decisions),
+            AutomationRateN = a.Decisions,
+            SlaCompliance = AbStatistics.Ratio(a.SlaMet, a.SlaDenominator),
+            SlaComplianceN = a.SlaDenominator,
+            PrecisionEst = AbStatistics.Ratio(a.ExpectedTp, a.ExpectedTp + a.ExpectedFp),
+            RecallEst = AbStatistics.Ratio(a.ExpectedTp, a.ExpectedTp + a.ExpectedFn),
+            LabelCompleteness = AbStatistics.Ratio(a.LabeledCases, a.Decisions),
+        };
+    }
+
+    private static (double? Value, double N) Figure(VariantFigures f, string metric) => metric switch
+    {
+        "precision_weighted" => (f.PrecisionWeighted, f.PrecisionWeightedN),
+        "recall_weighted" => (f.RecallWeighted, f.RecallWeightedN),
+        "automation_rate" => (f.AutomationRate, f.AutomationRateN),
+        "sla_compliance" => (f.SlaCompliance, f.SlaComplianceN),
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a compared figure"),
+    };
+
+    private static ArmComparison Compare(VariantFigures variant, VariantFigures? control, string metric)
+    {
+        var (value, n) = Figure(variant, metric);
+        var (controlValue, controlN) = control is null ? (null, 0) : Figure(control, metric);
+        if (value is not { } v || controlValue is not { } c || !(n > 0) || !(controlN > 0)
+            || AbStatistics.Newcombe(v, n, c, controlN) is not var (diff, low, high))
+        {
+            return new ArmComparison { Variant = variant.Variant, Metric = metric, N = n, ControlN = controlN };
+        }
+
+        return new ArmComparison
+        {
+            Variant = variant.Variant,
+            Metric = metric,
+            Control = c,
+            Value = v,
+            Diff = diff,
+            CiLow = low,
+            CiHigh = high,
+            Significant = n >= AbStatistics.MinimumN && controlN >= AbStatistics.MinimumN && (low > 0 || high < 0),
+            N = n,
+            ControlN = controlN,
+        };
+    }
+}
