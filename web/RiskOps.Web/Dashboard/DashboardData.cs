@@ -137,7 +137,21 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     /// "Includes data through 10:42 UTC (lake version 12); 2 newer batches being folded" — what the figures include, or
     /// that no rollup is published yet (figures then come from the lake's views).
     /// </summary>
-    public string FreshnessLine() => Cached("freshness", w =>
+    public string FreshnessLine()
+    {
+        try
+        {
+            return PublishedFreshness();
+        }
+        catch (DuckDB.NET.Data.DuckDBException)
+        {
+            // An unreadable lake file must not take every page down with the freshness line (issue 12 item 9): the
+            // Data page and /health/ready name the file.
+            return "Data freshness unknown: a lake file cannot be read (see the Data page)";
+        }
+    }
+
+    private string PublishedFreshness() => Cached("freshness", w =>
     {
         var f = w.Freshness();
         if (f.RollupVersion is not { } version)
