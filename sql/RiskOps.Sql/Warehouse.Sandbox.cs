@@ -76,25 +76,13 @@ public sealed partial class Warehouse
         try
         {
             using var reader = command.ExecuteReader();
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
-            var rows = new List<object?[]>();
-            while (reader.Read())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                rows.Add(row);
-            }
-
+            var result = ReadResult(reader);
             if (Volatile.Read(ref timedOut) == 1)
             {
                 throw TimedOut(limits);
             }
 
-            return new QueryResult(columns, rows);
+            return result;
         }
         catch (OperationCanceledException)
         {

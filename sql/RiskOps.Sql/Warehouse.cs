@@ -163,29 +163,7 @@ public sealed partial class Warehouse : IDisposable
             throw new InvalidQueryException($"only read-only queries are allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); got '{first}'");
         }
 
-        lock (_gate)
-        {
-            return RetryingVanishedFiles(() =>
-            {
-                using var command = _connection.CreateCommand();
-                command.CommandText = text;
-                using var reader = command.ExecuteReader();
-                var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
-                var rows = new List<object?[]>();
-                while (reader.Read())
-                {
-                    var row = new object?[reader.FieldCount];
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                    }
-
-                    rows.Add(row);
-                }
-
-                return new QueryResult(columns, rows);
-            });
-        }
+        return RunQuery(text, new Dictionary<string, object?>());
     }
 
     /// <summary>
@@ -208,6 +186,11 @@ public sealed partial class Warehouse : IDisposable
             throw new InvalidQueryException("only one statement is allowed");
         }
 
+        return RunQuery(text, parameters);
+    }
+
+    private QueryResult RunQuery(string text, IReadOnlyDictionary<string, object?> parameters)
+    {
         lock (_gate)
         {
             return RetryingVanishedFiles(() =>
@@ -220,22 +203,28 @@ public sealed partial class Warehouse : IDisposable
                 }
 
                 using var reader = command.ExecuteReader();
-                var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
-                var rows = new List<object?[]>();
-                while (reader.Read())
-                {
-                    var row = new object?[reader.FieldCount];
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                    }
-
-                    rows.Add(row);
-                }
-
-                return new QueryResult(columns, rows);
+                return ReadResult(reader);
             });
         }
+    }
+
+    /// <summary>Every row of <paramref name="reader"/> as values (nulls as null), with its column names.</summary>
+    internal static QueryResult ReadResult(System.Data.Common.DbDataReader reader)
+    {
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return new QueryResult(columns, rows);
     }
 
     /// <summary>How many times a read whose lake file vanished under it is tried in all (see <see cref="RetryingVanishedFiles{T}"/>).</summary>
