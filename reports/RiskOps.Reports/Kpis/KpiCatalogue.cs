@@ -105,7 +105,7 @@ public static class KpiCatalogue
         ("Label completeness", "Labeled cases / cases scored in the period; a recent week's figures move as labels arrive."),
         ("Kappa", "Cohen's kappa between the final human decision (pass / block) and the ground truth: 1 = perfect agreement, 0 = chance."),
         ("Recommended threshold", "The lowest auto-decision threshold t (0.50–0.99) at which the pipeline (agent above t, humans below) keeps precision > 95 % and recall > 99 % on the labeled cases."),
-        ("Cluster", "A set of 1–3 risk signals over-represented among a case type's false positives or false negatives; clusters never share a case."),
+        ("Cluster", "A set of 1–3 risk signals over-represented among a case type's false positives (in its labeled blocks) or false negatives (in its labeled passes): at least 5 errors and a 99.9 % Wilson lower bound above the error rate; clusters are found greedily and never share a case."),
         ("Route", "What fixes a cluster's root cause: A feature-weight bias → retrain, B threshold miscalibration → decision rules, C SOP gap → SOP update."),
         ("Week", "UTC ISO week of scored_at (Monday–Sunday, e.g. 2026-W47)."),
     ];

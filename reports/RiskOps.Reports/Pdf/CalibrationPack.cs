@@ -423,7 +423,7 @@ public static class CalibrationPack
             [new TableColumn("Route", 2.5f), new TableColumn("Clusters", 1, CellAlign.Right), new TableColumn("Error cases", 1, CellAlign.Right)],
             clusters.GroupBy(RouteText).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<TableCell>)
                 [g.Key, Count(g.Count()), Count(g.Sum(c => c.Support))]).ToList(),
-            "No FP/FN cluster reaches the minimum support of 5 cases in this week."));
+            "No FP/FN signal pattern is significantly over-represented this week (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)."));
         blocks.Add(new Table(
             [
                 new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
@@ -435,7 +435,7 @@ public static class CalibrationPack
                 c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
                 Number(c.ExcessErrors, 1), Number(c.Lift, 2), c.RootCauseType ?? NotAvailable, RouteText(c),
             ]).ToList(),
-            "No FP/FN cluster reaches the minimum support of 5 cases in this week."));
+            "No FP/FN signal pattern is significantly over-represented this week (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)."));
         if (clusters.Count > 0)
         {
             blocks.Add(new Heading("Root causes and example cases", 2));

@@ -24,7 +24,7 @@ internal static class ClustersView
             .ToList();
         if (sections.Count == 0)
         {
-            sections.Add(new Section("Clusters") { Note = "No signal set reaches the minimum support of 5 error cases for these filters." });
+            sections.Add(new Section("Clusters") { Note = "No signal set is significantly over-represented for these filters (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)." });
         }
 
         return new PageView(
