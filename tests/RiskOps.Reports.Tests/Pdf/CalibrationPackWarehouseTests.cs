@@ -49,19 +49,30 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
     public void Render_DemoWeek_PlantedClusterIsInTheBatchSectionWithRoute()
     {
         var (pack, path) = lake.Pack("demo-week", MetricFilters.None);
-        var planted = DemoScenario.PlantedPatterns[0];
         var pages = PdfTools.PdfToText(path).Split('\f');
         var batch = Collapse(string.Join("\n", pages.SkipWhile(p => !p.Contains(CalibrationPack.SectionTitles[3], StringComparison.Ordinal))
             .TakeWhile(p => !p.Contains(CalibrationPack.SectionTitles[4], StringComparison.Ordinal))));
 
-        var cluster = pack.Data.Clusters.Clusters.FirstOrDefault(c =>
-            c.CaseType == planted.CaseType && c.Label == planted.Label && c.Signals.SequenceEqual(planted.Signals));
-        Assert.NotNull(cluster);
-        Assert.Contains(string.Join(" + ", planted.Signals), batch);
-        Assert.Contains(planted.RootCauseCode, batch);
-        Assert.Contains("A — retrain", batch);
-        Assert.Contains(cluster.ExampleCaseIds[0], batch);
-        Assert.Contains($"{Count(cluster.Support)} / {Count(cluster.Cases)}", batch);
+        // One week of the fixture's demo is ~1,500 cases: under the v2 rule (99.9 % Wilson bound) not every planted
+        // pattern is significant within a single week, but the week's planted clusters that are must be in the section.
+        var found = DemoScenario.PlantedPatterns
+            .Select(planted => (planted, cluster: pack.Data.Clusters.Clusters.FirstOrDefault(c =>
+                c.CaseType == planted.CaseType && c.Label == planted.Label && c.Signals.SequenceEqual(planted.Signals))))
+            .Where(x => x.cluster is not null)
+            .ToList();
+        Assert.NotEmpty(found);
+        foreach (var (planted, cluster) in found)
+        {
+            Assert.Contains(string.Join(" + ", planted.Signals), batch);
+            Assert.Equal(planted.RootCauseCode, cluster!.RootCauseCode);
+            // Long codes wrap after their separators ('.', '_') in the table cell, so each piece may be on its own line.
+            Assert.All(planted.RootCauseCode.Split(['.', '_']), piece => Assert.Contains(piece, batch));
+            Assert.Contains(CalibrationPack.RouteText(cluster!), batch);
+            Assert.StartsWith(planted.RootCauseType, CalibrationPack.RouteText(cluster!), StringComparison.Ordinal);
+            Assert.Contains(cluster!.ExampleCaseIds[0], batch);
+            // "support / cases" may wrap inside its narrow cell.
+            Assert.Matches($@"{Regex.Escape(Count(cluster.Support))}\s*/\s*{Regex.Escape(Count(cluster.Cases))}", batch);
+        }
     }
 
     [Fact]
