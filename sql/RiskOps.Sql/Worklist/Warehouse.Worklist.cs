@@ -47,7 +47,7 @@ public sealed partial class Warehouse
                     var keyUsers = ToLong(ReadRows(SqlScripts.Get("worklist_key_users"), filterParameters)[0]["key_users_without_escalation"]);
                     var overall = slices.Where(r => (string?)r["dimension"] == "overall").Select(Counts).FirstOrDefault() ?? WorklistCounts.Empty;
                     return new WorklistReport(
-                        ManifestCount(),
+                        ManifestLog.State(LakeRoot).Version,
                         asOf.ToUniversalTime(),
                         overall,
                         Slices(slices, "case_type"),
@@ -100,7 +100,4 @@ public sealed partial class Warehouse
         DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
         _ => throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"scored_at is not a timestamp: {value}")),
     };
-
-    /// <summary>The lake's version (contract §3 <c>lake_version</c>): the highest manifest version, 0 for an empty lake.</summary>
-    private long ManifestCount() => ManifestLog.State(LakeRoot).Version;
 }
