@@ -72,6 +72,23 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void Compose_WebAndWorker_PassTheQuarantineKeyFromEnv()
+    {
+        var services = Services();
+        var example = File.ReadAllLines(Path.Combine(Root, ".env.example"));
+
+        foreach (var name in new[] { "web", "worker" })
+        {
+            var environment = Environment(services[name]);
+            Assert.True(environment.TryGetValue("Lake__QuarantineKey", out var value), $"{name} does not pass Lake__QuarantineKey");
+            Assert.Equal("${LAKE_QUARANTINE_KEY:-}", value);
+        }
+
+        Assert.Contains("LAKE_QUARANTINE_KEY=", example);
+        Assert.Contains("Lake:QuarantineKey", ConfigurationCatalog.Keys(ConfigurationCatalog.ProjectAssemblies()));
+    }
+
+    [Fact]
     public void Dockerfile_MultiStage_PublishesTheCliAndRunsRiskopsDll()
     {
         var text = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
@@ -139,6 +156,6 @@ public sealed partial class DeploymentFilesTests
     [GeneratedRegex(@"\$\{([A-Z0-9_]+)(?::?[-?][^}]*)?\}")]
     private static partial Regex ComposeVariable();
 
-    [GeneratedRegex("PASSWORD|SECRET|HASH_KEY|TOKEN")]
+    [GeneratedRegex("PASSWORD|SECRET|HASH_KEY|QUARANTINE_KEY|TOKEN")]
     private static partial Regex SecretName();
 }
