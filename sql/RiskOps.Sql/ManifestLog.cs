@@ -60,6 +60,61 @@ public static class ManifestLog
     /// <summary>The lake's version (the highest of its manifests; 0 for a lake without any) and the batches behind it.</summary>
     public static LakeState State(string lakeRoot) => new(Read(lakeRoot));
 
+    /// <summary>
+    /// A stamp that changes whenever a manifest is written, replaced or removed (the manifest folder's write time and
+    /// entry count): one directory stat, so a reader can cache what it derived from the log by this stamp.
+    /// </summary>
+    public static string ChangeStamp(string lakeRoot)
+    {
+        var folder = Path.Combine(lakeRoot, Folder);
+        return Directory.Exists(folder)
+            ? Directory.GetLastWriteTimeUtc(folder).Ticks.ToString(CultureInfo.InvariantCulture)
+            : "none";
+    }
+
+    /// <summary>
+    /// Every data and quarantine file the lake's manifests list (lake-relative, '/'-separated, as the manifests write
+    /// them). Empty when no manifest lists a file: a lake built by hand or before manifests listed their files.
+    /// </summary>
+    public static IReadOnlySet<string> ListedFiles(string lakeRoot)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var folder = Path.Combine(lakeRoot, Folder);
+        if (!Directory.Exists(folder))
+        {
+            return listed;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(path));
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                foreach (var name in new[] { "files", "quarantine_files" })
+                {
+                    if (document.RootElement.TryGetProperty(name, out var files) && files.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var file in files.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String))
+                        {
+                            listed.Add(file.GetString()!.Replace('\\', '/'));
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+            {
+                // Being replaced or damaged: read on the next change of the log.
+            }
+        }
+
+        return listed;
+    }
+
     private static (string BatchId, long? Version, DateTimeOffset PublishedAt)? TryParse(string path)
     {
         try

@@ -233,11 +233,11 @@ public sealed partial class Warehouse
     /// <paramref name="folder"/> narrowed by <paramref name="predicate"/> (below any latest-wins window). A folder with
     /// no file yet already reads the empty typed relation, which needs no narrowing.
     /// </summary>
-    private string NarrowToBucket(string name, string folder, string predicate, HashSet<string> folders)
+    private string NarrowToBucket(string name, string folder, string predicate, BoundLake folders)
     {
         var sql = BindView(name, folders);
-        var read = $"read_parquet('{Quote(LakeRoot)}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)";
-        if (!folders.Contains(folder))
+        var read = folders.Read(folder);
+        if (read is null)
         {
             return sql;
         }

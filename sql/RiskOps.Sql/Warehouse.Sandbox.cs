@@ -31,7 +31,7 @@ public sealed partial class Warehouse
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
         limits ??= new SandboxLimits();
-        HashSet<string> folders;
+        BoundLake folders;
         List<string> views;
         lock (_gate)
         {

@@ -249,7 +249,12 @@ public sealed partial class Warehouse : IDisposable
             catch (DuckDBException ex) when (attempt < VanishedFileAttempts && IsVanishedFile(ex))
             {
                 // A swap takes milliseconds: a short, growing pause lets it finish before the files are listed again.
+                ForgetLakeFiles();
                 Thread.Sleep(20 * attempt);
+            }
+            catch (DuckDBException ex) when (attempt < VanishedFileAttempts && MarkUnreadable(ex))
+            {
+                // A damaged file behind a sound frame: left out from now on (named on /data and /health/ready).
             }
         }
     }
@@ -265,7 +270,8 @@ public sealed partial class Warehouse : IDisposable
     {
         lock (_gate)
         {
-            var folders = FoldersWithFiles();
+            // The public interface: the globs of docs/lake.md, not the warehouse's manifested file list.
+            var folders = BoundLake.Globs(LakeRoot, PublicFolders());
             var text = new StringBuilder();
             text.Append("-- RiskOps warehouse views bound to ").Append(LakeRoot).Append('\n');
             text.Append("-- Kind folders without files yet are bound to an empty typed relation; print again after the first ingest.\n");
@@ -661,25 +667,207 @@ public sealed partial class Warehouse : IDisposable
         command.ExecuteNonQuery();
     }
 
-    /// <summary>(Re)creates the views when the set of kind folders holding files has changed since they were bound.</summary>
+    /// <summary>(Re)creates the views when the files they read have changed since they were bound.</summary>
     internal void EnsureViews()
     {
-        var folders = FoldersWithFiles();
-        var key = string.Join(",", folders.Order(StringComparer.Ordinal));
-        if (key == _boundFolders)
+        var files = FoldersWithFiles();
+        if (files.Key == _boundFolders)
         {
             return;
         }
 
         foreach (var name in ViewNames)
         {
-            Execute(BindView(name, folders));
+            Execute(BindView(name, files));
         }
 
-        _boundFolders = key;
+        _boundFolders = files.Key;
     }
 
-    private HashSet<string> FoldersWithFiles()
+    /// <summary>File name prefix of compaction's output (the ETL's <c>CompactionJob</c>): its rows are manifested rows.</summary>
+    internal const string CompactedPrefix = "part-compacted-";
+
+    private BoundLake? _lakeFiles;
+    private string? _lakeFilesStamp;
+    private long _lakeFilesGeneration;
+    private readonly Dictionary<string, (long Length, DateTime Written, string? Problem)> _fileProblems = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The lake files the warehouse reads (docs/lake.md, "What the warehouse reads"): in a lake whose manifests list their
+    /// files, only the files a manifest lists and compaction's output, minus files that cannot be read; recomputed only
+    /// when the manifest log changes (one directory stat per call) or after a read found a file gone or damaged. A lake
+    /// whose manifests list no file (built by hand, or before manifests listed files) is read by the public globs.
+    /// </summary>
+    private BoundLake FoldersWithFiles()
+    {
+        var stamp = ManifestLog.ChangeStamp(LakeRoot);
+        if (_lakeFiles is null || stamp != _lakeFilesStamp)
+        {
+            _lakeFilesStamp = stamp;
+            _lakeFiles = ListLakeFiles();
+        }
+
+        return _lakeFiles.Lists is null ? BoundLake.Globs(LakeRoot, PublicFolders()) : _lakeFiles;
+    }
+
+    /// <summary>Forgets the listed files, so the next read lists them anew (a compaction swapped some, or one is damaged).</summary>
+    private void ForgetLakeFiles() => _lakeFiles = null;
+
+    /// <summary>The files a read found unreadable since the manifest log last changed, lake-relative, in path order.</summary>
+    public IReadOnlyList<LakeFileProblem> UnreadableFiles()
+    {
+        lock (_gate)
+        {
+            return FoldersWithFiles().Unreadable;
+        }
+    }
+
+    private BoundLake ListLakeFiles()
+    {
+        var listed = ManifestLog.ListedFiles(LakeRoot);
+        if (listed.Count == 0)
+        {
+            return BoundLake.Globs(LakeRoot, PublicFolders());
+        }
+
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var unreadable = new List<LakeFileProblem>();
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in SourceFolders)
+        {
+            var files = new List<string>();
+            var path = Path.Combine(LakeRoot, folder);
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    var relative = Path.GetRelativePath(LakeRoot, file).Replace(Path.DirectorySeparatorChar, '/');
+                    if (!listed.Contains(relative) && !Path.GetFileName(file).StartsWith(CompactedPrefix, StringComparison.Ordinal))
+                    {
+                        // Not (yet) published: a batch in the seconds of its publish, a crashed one before recovery, a stray.
+                        continue;
+                    }
+
+                    live.Add(file);
+                    if (FileProblem(file) is { } problem)
+                    {
+                        unreadable.Add(new LakeFileProblem(relative, problem));
+                        continue;
+                    }
+
+                    files.Add(file);
+                }
+            }
+
+            lists[folder] = files;
+        }
+
+        foreach (var gone in _fileProblems.Keys.Where(k => !live.Contains(k)).ToList())
+        {
+            _fileProblems.Remove(gone);
+        }
+
+        return new BoundLake(LakeRoot, lists, [], unreadable, $"list:{++_lakeFilesGeneration}");
+    }
+
+    /// <summary>Why one lake file cannot be read (its Parquet frame is broken, or a read failed on it); null when sound.</summary>
+    private string? FileProblem(string path)
+    {
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (_fileProblems.TryGetValue(path, out var known) && known.Length == info.Length && known.Written == info.LastWriteTimeUtc)
+        {
+            return known.Problem;
+        }
+
+        var problem = ParquetFrameProblem(path, info.Length);
+        _fileProblems[path] = (info.Length, info.LastWriteTimeUtc, problem);
+        return problem;
+    }
+
+    /// <summary>
+    /// Marks the bound lake file an error names as unreadable (a damaged page behind a sound frame), so the next binding
+    /// leaves it out; false when the error names no such file.
+    /// </summary>
+    private bool MarkUnreadable(DuckDBException error)
+    {
+        if (_lakeFiles?.Lists is null)
+        {
+            return false;
+        }
+
+        var root = LakeRoot + Path.DirectorySeparatorChar;
+        foreach (Match match in Regex.Matches(error.Message, @"[""']([^""'\r\n]+\.parquet)[""']"))
+        {
+            var path = Path.GetFullPath(match.Groups[1].Value);
+            if (path.StartsWith(root, StringComparison.Ordinal) && File.Exists(path) && (!_fileProblems.TryGetValue(path, out var known) || known.Problem is null))
+            {
+                var info = new FileInfo(path);
+                _fileProblems[path] = (info.Length, info.LastWriteTimeUtc, error.Message.Split('\n')[0]);
+                ForgetLakeFiles();
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What is wrong with a Parquet file's frame: too short, no <c>PAR1</c> magic at either end, or a footer longer than
+    /// the file (what a truncated copy or a crash mid-write leaves). Reads 12 bytes; null when the frame is sound.
+    /// </summary>
+    internal static string? ParquetFrameProblem(string path, long length)
+    {
+        if (length < 12)
+        {
+            return $"{length} bytes: too small to be a Parquet file";
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16);
+            Span<byte> head = stackalloc byte[4];
+            stream.ReadExactly(head);
+            Span<byte> tail = stackalloc byte[8];
+            stream.Seek(-8, SeekOrigin.End);
+            stream.ReadExactly(tail);
+            if (!head.SequenceEqual("PAR1"u8))
+            {
+                return "no PAR1 magic at the start";
+            }
+
+            if (!tail[4..].SequenceEqual("PAR1"u8))
+            {
+                return "no PAR1 magic at the end (truncated?)";
+            }
+
+            var footer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail[..4]);
+            return footer + 12L > length ? $"footer of {footer} bytes does not fit in {length} bytes (truncated?)" : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "cannot be read: " + ex.Message;
+        }
+    }
+
+    /// <summary>The source folders holding at least one Parquet file (what the public globs can read).</summary>
+    private HashSet<string> PublicFolders()
     {
         var folders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in SourceFolders)
@@ -695,18 +883,19 @@ public sealed partial class Warehouse : IDisposable
     }
 
     /// <summary>
-    /// A view file with its <c>{{lake}}</c> placeholder replaced by the absolute lake root; a raw view whose folder holds
-    /// no file yet reads its own empty <c>typed</c> relation instead of <c>read_parquet</c>, which would fail.
+    /// A view file with its <c>{{lake}}</c> placeholder replaced by the absolute lake root and each kind folder's read
+    /// bound as <paramref name="files"/> says: the listed files, the public glob, or (no file yet) the view's own empty
+    /// <c>typed</c> relation, since <c>read_parquet</c> of nothing fails.
     /// </summary>
-    private string BindView(string name, HashSet<string> folders)
+    private string BindView(string name, BoundLake files)
     {
-        var sql = SqlScripts.Get(name);
-        foreach (var folder in SourceFolders.Where(f => !folders.Contains(f)))
+        var sql = SqlScripts.Get(name).Replace("{{lake}}", Quote(LakeRoot), StringComparison.Ordinal);
+        foreach (var folder in SourceFolders)
         {
-            sql = sql.Replace($"read_parquet('{{{{lake}}}}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)", "typed", StringComparison.Ordinal);
+            sql = sql.Replace(BoundLake.Glob(LakeRoot, folder), files.Read(folder) ?? "typed", StringComparison.Ordinal);
         }
 
-        return sql.Replace("{{lake}}", Quote(LakeRoot), StringComparison.Ordinal);
+        return sql;
     }
 
     /// <summary>A path as the inside of a SQL string literal (forward slashes, quotes doubled).</summary>
@@ -770,6 +959,64 @@ public sealed partial class Warehouse : IDisposable
 
 /// <summary>A query <see cref="Warehouse.Query"/> refuses (not one read-only statement). The message is one line.</summary>
 public sealed class InvalidQueryException(string message) : Exception(message);
+
+/// <summary>One lake file the warehouse leaves out because it cannot be read.</summary>
+/// <param name="File">The path relative to the lake root, '/'-separated.</param>
+/// <param name="Reason">What is wrong with it.</param>
+public sealed record LakeFileProblem(string File, string Reason);
+
+/// <summary>How the raw views read each kind folder: a list of files, or the public glob.</summary>
+internal sealed class BoundLake
+{
+    private readonly string _root;
+    private readonly HashSet<string> _globFolders;
+
+    internal BoundLake(string root, IReadOnlyDictionary<string, IReadOnlyList<string>>? lists, HashSet<string> globFolders, IReadOnlyList<LakeFileProblem> unreadable, string key)
+    {
+        _root = root;
+        Lists = lists;
+        _globFolders = globFolders;
+        Unreadable = unreadable;
+        Key = key;
+    }
+
+    /// <summary>The files per kind folder; null when the folders are read by their globs.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Lists { get; }
+
+    /// <summary>Listed files left out as unreadable.</summary>
+    public IReadOnlyList<LakeFileProblem> Unreadable { get; }
+
+    /// <summary>Changes whenever the binding would.</summary>
+    public string Key { get; }
+
+    /// <summary>The globs over the folders that hold files (the public interface; also lakes without manifested files).</summary>
+    public static BoundLake Globs(string root, HashSet<string> folders) =>
+        new(root, null, folders, [], "glob:" + string.Join(",", folders.Order(StringComparer.Ordinal)));
+
+    /// <summary>The public read of one kind folder, as the view files write it (with the lake root bound).</summary>
+    public static string Glob(string root, string folder) =>
+        $"read_parquet('{Warehouse.Quote(root)}/{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)";
+
+    /// <summary>True when the folder has something to read.</summary>
+    public bool Contains(string folder) => Lists is null ? _globFolders.Contains(folder) : Lists.TryGetValue(folder, out var files) && files.Count > 0;
+
+    /// <summary>The read of one kind folder; null when it has nothing to read.</summary>
+    public string? Read(string folder)
+    {
+        if (!Contains(folder))
+        {
+            return null;
+        }
+
+        if (Lists is null)
+        {
+            return Glob(_root, folder);
+        }
+
+        var files = string.Join(", ", Lists[folder].Select(f => "'" + Warehouse.Quote(f) + "'"));
+        return $"read_parquet([{files}], hive_partitioning = true, union_by_name = true)";
+    }
+}
 
 /// <summary>A tabular answer.</summary>
 public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);

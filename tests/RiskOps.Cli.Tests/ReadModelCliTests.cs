@@ -237,7 +237,9 @@ public sealed class ReadModelCliTests : IDisposable
             ["kind"] = "decisions",
             ["source"] = "test",
             ["ingested_at"] = DateTimeOffset.UtcNow,
-            ["files"] = new JsonArray(),
+            // The warehouse reads only the files a manifest lists (docs/lake.md).
+            ["files"] = new JsonArray(Directory.GetFiles(Path.Combine(Lake, "decisions"), "part-exp-*.parquet", SearchOption.AllDirectories)
+                .Select(f => (JsonNode)Path.GetRelativePath(Lake, f).Replace(Path.DirectorySeparatorChar, '/')).ToArray()),
         };
         File.WriteAllText(Path.Combine(Lake, "_manifests", "exp-batch.json"), manifest.ToJsonString());
     }

@@ -129,6 +129,15 @@ public sealed class CompactionJob
         var inputs = Directory.Exists(partition)
             ? Directory.EnumerateFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList()
             : [];
+        // Only published rows are compacted: a file no manifest lists (a stray, or a batch not yet published) stays as it
+        // is, outside the compacted file, so the warehouse keeps leaving it out (docs/lake.md).
+        var listed = ManifestedFiles(lake);
+        if (listed.Count > 0)
+        {
+            inputs = inputs.Where(i => listed.Contains(Path.GetRelativePath(lake, i).Replace(Path.DirectorySeparatorChar, '/'))
+                || Path.GetFileName(i).StartsWith(CompactedPrefix, StringComparison.Ordinal)).ToList();
+        }
+
         var unreadable = new List<UnreadableLakeFile>();
         var probed = false;
         while (true)
@@ -160,6 +169,34 @@ public sealed class CompactionJob
                 }
             }
         }
+    }
+
+    /// <summary>Every data file the lake's manifests list (lake-relative, '/'-separated); empty for a lake whose manifests list none.</summary>
+    private static HashSet<string> ManifestedFiles(string lake)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var folder = Path.Combine(lake, LakeLayout.ManifestFolder);
+        if (!Directory.Exists(folder))
+        {
+            return listed;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            try
+            {
+                if (BatchManifest.TryRead(path) is { } manifest)
+                {
+                    listed.UnionWith(manifest.Files.Select(f => f.Replace('\\', '/')));
+                }
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+            {
+                // A damaged manifest lists nothing here; its files are then not compacted.
+            }
+        }
+
+        return listed;
     }
 
     private static List<UnreadableLakeFile> Probe(IEnumerable<string> files)
