@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RiskOps.Reports.Alerts;
 using RiskOps.Reports.Delivery;
 using RiskOps.Reports.Jobs;
 using RiskOps.Reports.Pdf;
@@ -40,6 +41,7 @@ public static class ReportsServiceCollectionExtensions
         services.AddSingleton<PackRenderer>();
         services.AddTransient<ReportDeliveryJob>();
         services.AddHostedService<ReportSubscriptionRegistrar>();
+        services.AddAlerts();
         return services;
     }
 

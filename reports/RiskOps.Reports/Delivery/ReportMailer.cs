@@ -44,7 +44,11 @@ public static class ReportMailer
 
         message.Subject = email.Subject;
         var body = new BodyBuilder { HtmlBody = email.Html, TextBody = email.Text };
-        body.Attachments.Add(email.AttachmentName, email.Attachment, new ContentType("application", "pdf"));
+        if (email.Attachment.Length > 0)
+        {
+            // An alert email carries no attachment.
+            body.Attachments.Add(email.AttachmentName, email.Attachment, new ContentType("application", "pdf"));
+        }
         message.Body = body.ToMessageBody();
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId();
 
