@@ -115,4 +115,29 @@ public sealed class ExperimentsBrowserTests(ExperimentsServer server) : IClassFi
         Assert.True(await page.Locator("#table-poa-model-2026-11-poa_review-arms table tbody tr").CountAsync() == 2);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
+
+    [Fact]
+    public async Task OverviewAndModelQuality_Estimates_ShownBesideTheMeasuredFigure()
+    {
+        var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1400, Height = 900 } });
+        await using var _ = context;
+        var page = await context.NewPageAsync();
+        page.SetDefaultNavigationTimeout(120_000);
+        page.SetDefaultTimeout(120_000);
+        await page.GotoAsync("/?" + ExperimentsServer.AsOfQuery);
+        await page.FillAsync("input[name=UserName]", "admin");
+        await page.FillAsync("input[name=Password]", ExperimentsServer.AdminPassword);
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+
+        var overview = await page.InnerTextAsync("main");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "14-overview-estimates.png"), FullPage = true });
+        Assert.Matches(@"Precision measured on [\d,]+ labelled blocks \(TP\+FP\): [\d.]+ %; estimated for all [\d,]+ decisions: [\d.]+ %", overview);
+        Assert.Matches(@"labels in for [\d,]+ of [\d,]+ decisions \([\d.]+ %\)", overview);
+
+        await page.GotoAsync("/model?" + ExperimentsServer.AsOfQuery);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "15-model-estimates.png"), FullPage = true });
+        Assert.Contains("Recall measured on", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(6, await page.Locator("#table-estimates table tbody tr").CountAsync());
+    }
 }

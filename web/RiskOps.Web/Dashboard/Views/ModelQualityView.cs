@@ -33,6 +33,14 @@ internal static class ModelQualityView
                     Charts = metrics.ByCaseType.Select(m => Charts.Svg($"{m.CaseType}", QualityCharts.ConfusionMatrix(m), 300, 260)).ToList(),
                     Tables = [Table("by_case_type", "Per case type", "case_type", [.. metrics.ByCaseType, metrics.Overall], m => m.CaseType ?? "all")],
                 },
+                new Section($"Estimated vs measured — {period.Short}")
+                {
+                    Note = "Measured: over labelled cases (n = the figure's labelled denominator). Estimated: over every decision, a labelled case counting its label and an "
+                        + "unlabelled one its calibration-map share p (block: p to TP, 1 − p to FP; pass: p to TN, 1 − p to FN). Trust the estimate less when label completeness is low "
+                        + "and the unlabelled cases differ from the labelled ones within a confidence bin (docs/metrics.md).",
+                    Bullets = [.. RiskOps.Reports.Pdf.EstimatedVsMeasured.Lines(metrics.Overall), "All case types: " + RiskOps.Reports.Pdf.EstimatedVsMeasured.Completeness(metrics.Overall) + "."],
+                    Tables = [EstimateTable([.. metrics.ByCaseType, metrics.Overall])],
+                },
                 new Section($"Per model version — {period.Short}")
                 {
                     Tables = [Table("by_model_version", "Per model version", "model_version", metrics.ByModelVersion, m => m.ModelVersion)],
@@ -50,6 +58,17 @@ internal static class ModelQualityView
             Cell.Of(KpiCatalogue.Precision, m), Interval(m.PrecisionCiLow, m.PrecisionCiHigh),
             Cell.Of(KpiCatalogue.Recall, m), Interval(m.RecallCiLow, m.RecallCiHigh),
             Format.Num(m.F1), Format.Pct(m.Accuracy), KpiCatalogue.RecallAuto.Show(m.RecallAuto, Format.None),
+        ]).ToList());
+
+    private static TableModel EstimateTable(IReadOnlyList<MetricSet> rows) => new(
+        "estimates",
+        "Measured on labelled cases vs estimated for all decisions",
+        ["case_type", "decisions", "labeled", "label_completeness", "precision", "precision_est", "recall", "recall_est", "accuracy", "accuracy_est"],
+        rows.Select(m => (IReadOnlyList<Cell>)
+        [
+            m.CaseType ?? "all", Format.Count(m.Decisions), Format.Count(m.LabeledCases), Format.Pct(m.LabelCompleteness),
+            Cell.Of(KpiCatalogue.Precision, m), Format.Pct(m.PrecisionEst), Cell.Of(KpiCatalogue.Recall, m), Format.Pct(m.RecallEst),
+            new Cell(Format.Pct(m.Accuracy)) { N = m.AccuracyN }, Format.Pct(m.AccuracyEst),
         ]).ToList());
 
     private static string Interval(double? low, double? high) =>
