@@ -139,5 +139,8 @@ public sealed class ExperimentsBrowserTests(ExperimentsServer server) : IClassFi
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "15-model-estimates.png"), FullPage = true });
         Assert.Contains("Recall measured on", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Equal(6, await page.Locator("#table-estimates table tbody tr").CountAsync());
+        // The backtest: the 8 trend weeks ending 2026-W47, all complete at the as-of.
+        Assert.Contains("Estimate backtest", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(8, await page.Locator("#table-backtest table tbody tr").CountAsync());
     }
 }
