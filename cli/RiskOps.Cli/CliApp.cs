@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(ThresholdsCommand.Create());
         root.Subcommands.Add(ClustersCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
+        root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(RollupCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RiskOps.Sql.Experiments;
 using RiskOps.Sql.Jobs;
 
 namespace RiskOps.Sql;
@@ -13,6 +14,7 @@ public static class SqlServiceCollectionExtensions
         services.AddOptions<WarehouseOptions>().BindConfiguration(WarehouseOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddTransient<RollupJob>();
+        services.AddExperimentRegistry();
         return services;
     }
 }

@@ -8,7 +8,10 @@ internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with extra environment variables (configuration such as <c>Experiments__Registry__0__Name</c>).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "riskops.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -24,6 +27,11 @@ internal static class CliRunner
         }
 
         info.Environment["RISKOPS_DEV_KEY_FILE"] = Path.Combine(Path.GetTempPath(), "riskops-cli-tests-dev-key");
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start riskops");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using RiskOps.Sql.Experiments;
 
 namespace RiskOps.Cli.Commands;
@@ -25,12 +26,26 @@ internal static class ExperimentsCommand
         {
             var filter = filters.Read(parseResult);
             var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
+            var registry = Registry();
             using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
-            var report = warehouse.GetExperiments(filter, at);
+            var report = warehouse.GetExperiments(filter, at, registry);
             Console.Out.Write(parseResult.GetValue(json) ? ReadModel.Json(warehouse, report) : Render(report));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The experiment registry from the environment (<c>Experiments__Registry__0__Name=…</c>); a broken one is one line, exit 2.</summary>
+    private static ExperimentRegistry Registry()
+    {
+        try
+        {
+            return ExperimentRegistry.From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        }
+        catch (ExperimentRegistryException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
     }
 
     /// <summary>One block per experiment entry: the arms' figures, then each comparison with control and the verdicts.</summary>
@@ -75,6 +90,22 @@ internal static class ExperimentsCommand
                 }));
                 text.Append(TextTable.Format(compared));
                 text.Append("verdicts: ").Append(string.Join(", ", entry.Verdicts.Select(v => $"{v.Key} {v.Value}"))).Append('\n');
+                foreach (var need in entry.CasesNeeded)
+                {
+                    text.Append(need.NeededPerArm is { } perArm
+                        ? FormattableString.Invariant($"{need.Variant} continue: {perArm} per arm on {need.Metric} would settle it at the observed difference (80 % power, alpha 0.05): {need.MoreVariant} more in {need.Variant}, {need.MoreControl} more in control\n")
+                        : FormattableString.Invariant($"{need.Variant} continue: no observed difference that would decide; more cases alone may not settle it\n"));
+                }
+            }
+
+            var rails = entry.GuardRails;
+            text.Append(rails.Registered
+                ? FormattableString.Invariant($"registry: owner {rails.Owner}; case types {string.Join(", ", rails.RegisteredCaseTypes)}; planned split {string.Join(" / ", rails.PlannedSplit.Select(p => $"{p.Variant} {p.Share:0.###}"))}\n")
+                : "registry: unregistered\n");
+            text.Append(CultureInfo.InvariantCulture, $"running: {(rails.DaysRunning is { } d ? d.ToString("0.#", CultureInfo.InvariantCulture) + " days since " + (rails.StartSource == "registry" ? "the registered start" : "the first decision") : "-")}; SRM: {rails.Srm.Note}\n");
+            foreach (var warning in rails.Warnings)
+            {
+                text.Append("warning: ").Append(warning).Append('\n');
             }
         }
 

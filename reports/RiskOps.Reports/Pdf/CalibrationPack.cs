@@ -312,6 +312,8 @@ public static class CalibrationPack
             ]).ToList()));
         blocks.Add(new Heading("What changed", 2));
         blocks.Add(new Paragraph(string.Join("\n", WhatChanged(data).Select(l => "• " + l))));
+        blocks.Add(new Paragraph(EstimatedVsMeasured.Summary(data.Current.Overall), Size: 8.5f));
+        blocks.Add(new Paragraph(ExperimentSummary.Line(data.Experiments), Size: 8.5f));
         blocks.Add(new Paragraph(
             $"Volume: {Count(data.Current.Overall.Decisions)} cases scored, {Count(data.Current.Overall.ManualCases)} sent to humans, " +
             $"{Count(data.Current.Overall.QaAudits)} QA audits. Status: green meets the target, amber is within the documented margin " +
@@ -351,6 +353,7 @@ public static class CalibrationPack
                 $"{Count(slice.Decisions)} cases, {Count(slice.LabeledCases)} labeled ({Percent(slice.LabelCompleteness)}). " +
                 $"Precision {KpiCatalogue.Precision.ShowWithN(slice)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
                 $"recall {KpiCatalogue.Recall.ShowWithN(slice)} (95 % CI {Interval(slice.RecallCiLow, slice.RecallCiHigh)}), accuracy {Percent(slice.Accuracy)}." +
+                $" {EstimatedVsMeasured.EstimatesOnly(slice)}." +
                 (KpiCatalogue.Precision.Status(slice) == KpiStatus.SmallSample || KpiCatalogue.Recall.Status(slice) == KpiStatus.SmallSample
                     ? " Fewer than 30 cases behind a figure: too few to judge against its target." : ""), Size: 8.5f));
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];

@@ -47,6 +47,9 @@ public sealed class PackData
     /// <summary>FP/FN clusters of the week: the session's misclassification batch.</summary>
     public required ClusterReport Clusters { get; init; }
 
+    /// <summary>The A/B comparisons over every week of the scope (an experiment runs for weeks); null when not loaded.</summary>
+    public RiskOps.Sql.Experiments.ExperimentReport? Experiments { get; init; }
+
     /// <summary>Latest ingestion per kind (empty when the warehouse could not tell).</summary>
     public required IReadOnlyList<FreshnessRow> Freshness { get; init; }
 
@@ -63,7 +66,11 @@ public sealed class PackData
     public MetricFilters WeekFilters => Request.Scope with { Weeks = [Request.Period.Week] };
 
     /// <summary>Loads every figure of the pack from the warehouse.</summary>
-    public static PackData Load(Warehouse warehouse, PackRequest request, DateTimeOffset generatedAt)
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="request">Week, scope and as-of.</param>
+    /// <param name="generatedAt">When the pack is rendered.</param>
+    /// <param name="registry">The experiment registry for the guard rails (none registered when null).</param>
+    public static PackData Load(Warehouse warehouse, PackRequest request, DateTimeOffset generatedAt, RiskOps.Sql.Experiments.ExperimentRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(request);
@@ -89,6 +96,7 @@ public sealed class PackData
             TrendByCaseType = byType,
             Thresholds = warehouse.GetThresholds(week),
             Clusters = warehouse.GetClusters(week),
+            Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
             Freshness = LoadFreshness(warehouse),
         };
     }
@@ -119,4 +127,102 @@ public sealed class PackData
             return [];
         }
     }
+}
+
+/// <summary>
+/// The labelled figure beside the population estimate (contract v2 §2 "Population estimates", issue 15 item 1), worded
+/// once for the dashboard and the pack: "precision measured on 626 labelled blocks: 73.3 %; estimated for all 2,500
+/// decisions: 76.1 %".
+/// </summary>
+public static class EstimatedVsMeasured
+{
+    /// <summary>One figure: the measured value over its labelled denominator, the estimate over every decision.</summary>
+    public static string Line(string figure, double? measured, long measuredN, string population, double? estimated, long decisions) =>
+        $"{figure} measured on {ReportFormat.Count(measuredN)} {population}: {ReportFormat.Percent(measured)}; "
+        + $"estimated for all {ReportFormat.Count(decisions)} decisions: {ReportFormat.Percent(estimated)}";
+
+    /// <summary>Precision, recall and accuracy of a slice, each measured vs estimated.</summary>
+    public static IReadOnlyList<string> Lines(MetricSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return
+        [
+            Line("Precision", set.Precision, set.PrecisionN, "labelled blocks (TP+FP)", set.PrecisionEst, set.Decisions),
+            Line("Recall", set.Recall, set.RecallN, "labelled true blocks (TP+FN)", set.RecallEst, set.Decisions),
+            Line("Accuracy", set.Accuracy, set.AccuracyN, "labelled cases", set.AccuracyEst, set.Decisions),
+        ];
+    }
+
+    /// <summary>The estimates alone, for text that has just given the measured figures: "Estimated for all 602 decisions: precision 72.1 %, recall 65.2 %, accuracy 84.0 %".</summary>
+    public static string EstimatesOnly(MetricSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return $"Estimated for all {ReportFormat.Count(set.Decisions)} decisions: precision {ReportFormat.Percent(set.PrecisionEst)}, "
+            + $"recall {ReportFormat.Percent(set.RecallEst)}, accuracy {ReportFormat.Percent(set.AccuracyEst)}";
+    }
+
+    /// <summary>The label completeness the estimate rests on: "labels in for 626 of 2,500 decisions (25.0 %)".</summary>
+    public static string Completeness(MetricSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return $"labels in for {ReportFormat.Count(set.LabeledCases)} of {ReportFormat.Count(set.Decisions)} decisions ({ReportFormat.Percent(set.LabelCompleteness)})";
+    }
+
+    /// <summary>The pack summary's line: precision and recall measured vs estimated, with completeness.</summary>
+    public static string Summary(MetricSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return $"Estimated vs measured: precision {ReportFormat.Percent(set.Precision)} on {ReportFormat.Count(set.PrecisionN)} labelled blocks, "
+            + $"{ReportFormat.Percent(set.PrecisionEst)} estimated for all {ReportFormat.Count(set.Decisions)} decisions; recall {ReportFormat.Percent(set.Recall)} "
+            + $"on {ReportFormat.Count(set.RecallN)} labelled true blocks, {ReportFormat.Percent(set.RecallEst)} estimated; {Completeness(set)}. "
+            + "The estimate counts each unlabelled case at its calibration-map share (docs/metrics.md).";
+    }
+}
+
+/// <summary>The pack summary's "Experiments" line: each experiment's verdicts per case type with the deciding figures.</summary>
+public static class ExperimentSummary
+{
+    /// <summary>"Experiments: reset2fa-… (RESET_2FA): treatment ROLLBACK (SLA ≤ 4 h −14.4 pts); …", or that none ran.</summary>
+    public static string Line(RiskOps.Sql.Experiments.ExperimentReport? report)
+    {
+        if (report is null || report.Experiments.Count == 0)
+        {
+            return "Experiments: no decision in scope carries an A/B experiment.";
+        }
+
+        var parts = new List<string>();
+        foreach (var experiment in report.Experiments.GroupBy(e => e.Experiment))
+        {
+            var entries = experiment.Count(e => e.CaseType is not null) == 1 ? experiment.Where(e => e.CaseType is not null) : experiment;
+            foreach (var entry in entries)
+            {
+                var verdicts = entry.Verdicts.Select(v =>
+                {
+                    // The figures that decided the verdict first (falls for a rollback, rises for a ship).
+                    var deciding = entry.Comparisons.Where(c => c.Variant == v.Key && c.Significant)
+                        .OrderBy(c => (v.Value == "rollback" ? c.Diff < 0 : c.Diff > 0) ? 0 : 1).Select(c =>
+                        $"{Friendly(c.Metric)} {ReportFormat.Points(c.Value, c.Control)}");
+                    var need = entry.CasesNeeded.FirstOrDefault(n => n.Variant == v.Key);
+                    var detail = v.Value == "continue"
+                        ? need?.NeededPerArm is { } perArm ? $"~{ReportFormat.Count(perArm)} per arm needed" : "no deciding difference yet"
+                        : string.Join(", ", deciding);
+                    return $"{v.Key} {v.Value.ToUpperInvariant()} ({detail})";
+                });
+                var days = entry.GuardRails.DaysRunning is { } d && d < RiskOps.Sql.Experiments.GuardRails.MinimumDays ? $" — only {d.ToString("0.#", CultureInfo.InvariantCulture)} days running" : "";
+                var srm = entry.GuardRails.Srm.Flagged ? " — sample-ratio mismatch" : "";
+                parts.Add($"{entry.Experiment} ({entry.CaseType ?? "all case types"}): {string.Join(", ", verdicts)}{days}{srm}");
+            }
+        }
+
+        return "Experiments (all weeks in scope, weighted labels): " + string.Join("; ", parts) + ".";
+    }
+
+    private static string Friendly(string metric) => metric switch
+    {
+        "precision_weighted" => "precision (weighted)",
+        "recall_weighted" => "recall (weighted)",
+        "automation_rate" => "automation",
+        "sla_compliance" => "SLA ≤ 4 h",
+        _ => metric,
+    };
 }

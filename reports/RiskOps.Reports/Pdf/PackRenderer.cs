@@ -85,7 +85,10 @@ public static class PackSummary
             html.Append("<li>").Append(Enc(line)).Append("</li>");
         }
 
-        html.Append("</ul><p style=\"color:#616161;font-size:12px\">The full calibration pack is attached as PDF.</p></body></html>");
+        html.Append("</ul>");
+        html.Append("<p>").Append(Enc(EstimatedVsMeasured.Summary(data.Current.Overall))).Append("</p>");
+        html.Append("<p>").Append(Enc(ExperimentSummary.Line(data.Experiments))).Append("</p>");
+        html.Append("<p style=\"color:#616161;font-size:12px\">The full calibration pack is attached as PDF.</p></body></html>");
         return html.ToString();
     }
 
@@ -114,6 +117,8 @@ public static class PackSummary
             text.Append("- ").AppendLine(line);
         }
 
+        text.AppendLine().AppendLine(EstimatedVsMeasured.Summary(data.Current.Overall));
+        text.AppendLine(ExperimentSummary.Line(data.Experiments));
         return text.AppendLine().AppendLine("The full calibration pack is attached as PDF.").ToString();
     }
 

@@ -31,6 +31,90 @@ public sealed class ExperimentEntry
     /// <summary>Variant → <c>ship</c> | <c>rollback</c> | <c>continue</c> (non-control variants only).</summary>
     [JsonConverter(typeof(VerbatimKeysConverter))]
     public IReadOnlyDictionary<string, string> Verdicts { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// For each <c>continue</c> variant, the labelled (or decided) cases per arm that would settle it at the observed
+    /// differences with 80 % power: the decisive comparison needing the fewest (null fields when no difference is seen).
+    /// </summary>
+    public IReadOnlyList<CasesNeeded> CasesNeeded { get; init; } = [];
+
+    /// <summary>The registry's view of the experiment and the checks shown beside the verdict.</summary>
+    public GuardRailReport GuardRails { get; init; } = new();
+}
+
+/// <summary>How many more cases a <c>continue</c> variant needs (see <see cref="GuardRails.RequiredPerArm"/>).</summary>
+public sealed class CasesNeeded
+{
+    /// <summary>The variant still at <c>continue</c>.</summary>
+    public required string Variant { get; init; }
+
+    /// <summary>The comparison that would settle soonest; null when no comparison shows a difference that decides.</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>The n each arm needs (effective n for weighted figures); null when none decides.</summary>
+    public long? NeededPerArm { get; init; }
+
+    /// <summary>How many more the variant arm needs (0 when it has enough).</summary>
+    public long? MoreVariant { get; init; }
+
+    /// <summary>How many more control needs.</summary>
+    public long? MoreControl { get; init; }
+}
+
+/// <summary>The guard rails of one experiment entry (issue 15 item 2).</summary>
+public sealed class GuardRailReport
+{
+    /// <summary>The experiment is in the registry.</summary>
+    public bool Registered { get; init; }
+
+    /// <summary>The registry's owner (null when unregistered).</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The registry's case types (empty when unregistered).</summary>
+    public IReadOnlyList<string> RegisteredCaseTypes { get; init; } = [];
+
+    /// <summary>The planned share per variant (empty when unregistered).</summary>
+    public IReadOnlyList<PlannedArm> PlannedSplit { get; init; } = [];
+
+    /// <summary>The start: the registry's, else the first decision of the experiment in scope.</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary><c>registry</c> or <c>first_decision</c>.</summary>
+    public string? StartSource { get; init; }
+
+    /// <summary>Days from the start to the as-of (one decimal).</summary>
+    public double? DaysRunning { get; init; }
+
+    /// <summary>The sample-ratio-mismatch check of the arms' decisions against the planned split.</summary>
+    public SrmCheck Srm { get; init; } = new();
+
+    /// <summary>Plain-language warnings (fewer than 7 days, SRM, unregistered, case type outside the registry).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>One variant's planned share.</summary>
+public sealed record PlannedArm(string Variant, double Share);
+
+/// <summary>Pearson chi-square of the arms' decision counts against the planned split; flagged at p &lt; 0.001.</summary>
+public sealed class SrmCheck
+{
+    /// <summary>Whether the test was computed (not when the experiment is unregistered or an arm is outside the plan).</summary>
+    public bool Computed { get; init; }
+
+    /// <summary>The chi-square statistic.</summary>
+    public double? ChiSquare { get; init; }
+
+    /// <summary>Degrees of freedom (arms − 1).</summary>
+    public int? DegreesOfFreedom { get; init; }
+
+    /// <summary>The upper-tail p-value.</summary>
+    public double? PValue { get; init; }
+
+    /// <summary>p &lt; 0.001, or an arm seen in the lake that the plan does not have.</summary>
+    public bool Flagged { get; init; }
+
+    /// <summary>What was checked, or why nothing was.</summary>
+    public string Note { get; init; } = "";
 }
 
 /// <summary>One arm's figures. Ratios with a zero denominator are null; each carries its n (<c>_n</c>).</summary>
@@ -123,6 +207,9 @@ public sealed class ArmComparison
 
     /// <summary>Control's n.</summary>
     public double ControlN { get; init; }
+
+    /// <summary>n per arm for 80 % power at the observed figures (α = 0.05 two-sided); null when diff is 0 or unknown.</summary>
+    public long? NeededPerArm { get; init; }
 }
 
 /// <summary>Writes a string dictionary with its keys as they are (variant names are data, not property names to snake_case).</summary>

@@ -9,10 +9,11 @@ public sealed partial class Warehouse
     /// <summary>
     /// The A/B comparisons of contract v2 §2 for the cases the filters select, open cases aged to
     /// <paramref name="asOf"/>: per experiment and per (experiment, case type), each variant's figures on weighted
-    /// labels, its comparisons with <c>control</c> and its verdict. Read from the rollup's case snapshot when one is
+    /// labels, its comparisons with <c>control</c>, its verdict and its guard rails against <paramref name="registry"/>
+    /// (none registered when null). Read from the rollup's case snapshot when one is
     /// in use, else from the views (the same SQL over either).
     /// </summary>
-    public ExperimentReport GetExperiments(MetricFilters filters, DateTimeOffset asOf)
+    public ExperimentReport GetExperiments(MetricFilters filters, DateTimeOffset asOf, ExperimentRegistry? registry = null)
     {
         Validate(filters);
         lock (_gate)
@@ -37,8 +38,9 @@ public sealed partial class Warehouse
                 ToDouble(r["w2_fn"]) ?? 0,
                 ToDouble(r["e_tp"]) ?? 0,
                 ToDouble(r["e_fp"]) ?? 0,
-                ToDouble(r["e_fn"]) ?? 0)).ToList();
-            return ExperimentAssembler.Assemble(arms, asOf);
+                ToDouble(r["e_fn"]) ?? 0,
+                r["first_scored_us"] is { } first ? DateTimeOffset.UnixEpoch.AddTicks(ToLong(first) * 10) : null)).ToList();
+            return ExperimentAssembler.Assemble(arms, asOf, registry);
         }
     }
 }

@@ -7,6 +7,7 @@
 -- TN, 1 - p to FN). The map is over every latest label of case_source (the unfiltered cases): per case type and
 -- confidence bin with at least 30 labeled cases, else the bin over all case types with at least 30, else the case's own
 -- confidence. SLA: resolved within 4 h over resolved plus open manual cases scored more than 4 h before $as_of_us.
+-- first_scored_us: the arm's first scored_at (epoch µs), the start of an unregistered experiment's guard rails.
 -- Cases without an experiment, or with an experiment but no variant (a contract break), belong to no arm.
 with map_type as (
     select case_type, confidence_bin, count(*) as n, avg(case when correct then 1.0 else 0.0 end)::double as p
@@ -49,6 +50,7 @@ select
     case when grouping(case_type) = 1 then null else case_type end as case_type,
     variant,
     count(*) as decisions,
+    min(epoch_us(scored_at)) as first_scored_us,
     count(*) filter (where labeled) as labeled_cases,
     count(*) filter (where routing = 'auto') as auto_decisions,
     count(*) filter (where routing = 'manual' and resolved and resolution_hours <= 4) as sla_met,

@@ -75,6 +75,14 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public ClusterReport Clusters(MetricFilters filters) =>
         Cached(("clusters", filters.ToKey()), w => w.GetClusters(filters));
 
+    /// <summary>The A/B comparisons with their guard rails (the same call as <c>riskops experiments</c>).</summary>
+    public Sql.Experiments.ExperimentReport Experiments(MetricFilters filters, DateTimeOffset asOf, Sql.Experiments.ExperimentRegistry registry) =>
+        Cached(("experiments", filters.ToKey(), asOf), w => w.GetExperiments(filters, asOf, registry));
+
+    /// <summary>The estimate backtest (the same call as <c>riskops backtest</c>).</summary>
+    public Sql.Estimates.BacktestReport EstimateBacktest(MetricFilters filters, DateTimeOffset asOf) =>
+        Cached(("backtest", filters.ToKey(), asOf), w => w.GetEstimateBacktest(filters, asOf));
+
     /// <summary>One page of the work list (the same call as <c>riskops worklist</c>), live per lake version and as-of.</summary>
     public Sql.Worklist.WorklistReport Worklist(MetricFilters filters, DateTimeOffset asOf, int page, int pageSize) =>
         Cached(("worklist", filters.ToKey(), asOf, page, pageSize), w => w.GetWorklist(filters, asOf, page, pageSize));

@@ -17,6 +17,7 @@ internal static class DashboardPages
         new("calibration", "/calibration", "Calibration & thresholds", Policies.Dashboards, true, CalibrationView.Build),
         new("clusters", "/clusters", "FP/FN patterns", Policies.Dashboards, true, ClustersView.Build),
         new("cluster", "/cluster", "Cluster", Policies.Dashboards, false, r => ClustersView.BuildDetail(r, r.Query["cluster"].FirstOrDefault())),
+        new("experiments", "/experiments", "Experiments", Policies.Dashboards, true, ExperimentsView.Build),
         new("today", "/today", "Today", Policies.Worklists, true, TodayView.Build),
         new("sla", "/sla", "SLA", Policies.Dashboards, true, SlaView.Build),
         new("bpo", "/bpo", "BPO quality", Policies.Dashboards, true, BpoView.Build),

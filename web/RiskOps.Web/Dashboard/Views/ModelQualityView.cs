@@ -33,6 +33,15 @@ internal static class ModelQualityView
                     Charts = metrics.ByCaseType.Select(m => Charts.Svg($"{m.CaseType}", QualityCharts.ConfusionMatrix(m), 300, 260)).ToList(),
                     Tables = [Table("by_case_type", "Per case type", "case_type", [.. metrics.ByCaseType, metrics.Overall], m => m.CaseType ?? "all")],
                 },
+                new Section($"Estimated vs measured — {period.Short}")
+                {
+                    Note = "Measured: over labelled cases (n = the figure's labelled denominator). Estimated: over every decision, a labelled case counting its label and an "
+                        + "unlabelled one its calibration-map share p (block: p to TP, 1 − p to FP; pass: p to TN, 1 − p to FN). Trust the estimate less when label completeness is low "
+                        + "and the unlabelled cases differ from the labelled ones within a confidence bin (docs/metrics.md).",
+                    Bullets = [.. RiskOps.Reports.Pdf.EstimatedVsMeasured.Lines(metrics.Overall), "All case types: " + RiskOps.Reports.Pdf.EstimatedVsMeasured.Completeness(metrics.Overall) + "."],
+                    Tables = [EstimateTable([.. metrics.ByCaseType, metrics.Overall])],
+                },
+                Backtest(request),
                 new Section($"Per model version — {period.Short}")
                 {
                     Tables = [Table("by_model_version", "Per model version", "model_version", metrics.ByModelVersion, m => m.ModelVersion)],
@@ -50,6 +59,52 @@ internal static class ModelQualityView
             Cell.Of(KpiCatalogue.Precision, m), Interval(m.PrecisionCiLow, m.PrecisionCiHigh),
             Cell.Of(KpiCatalogue.Recall, m), Interval(m.RecallCiLow, m.RecallCiHigh),
             Format.Num(m.F1), Format.Pct(m.Accuracy), KpiCatalogue.RecallAuto.Show(m.RecallAuto, Format.None),
+        ]).ToList());
+
+    /// <summary>The estimate backtest over the trend's weeks: each week's estimate as computable at its end vs the labelled figure now.</summary>
+    private static Section Backtest(PageRequest request)
+    {
+        var report = request.Data.EstimateBacktest(request.Period.Trend, request.AsOf);
+        var notes = new List<string>
+        {
+            $"Mean |error| against the figure measured now — precision: estimate {Format.Num(report.PrecisionEstMeanAbsError)}, labelled cases known then {Format.Num(report.PrecisionMeasuredThenMeanAbsError)}; "
+                + $"recall: estimate {Format.Num(report.RecallEstMeanAbsError)}, labelled cases known then {Format.Num(report.RecallMeasuredThenMeanAbsError)}.",
+        };
+        if (report.Weeks.Count > 0 && report.Weeks.All(w => w.LabeledThen == 0))
+        {
+            notes.Add("No label had been ingested by any of these weeks' ends (a lake loaded in one go, such as the demo, has no label history): the estimates then rest on the agent's own confidence alone, which is what the gap shows.");
+        }
+
+        return new Section("Estimate backtest — what the estimate said at each week's end")
+        {
+            Note = "Per complete week of the trend: the estimate as it could be computed at the week's end (Monday 00:00 UTC), from the labels ingested by then (by ingested_at) and "
+                + "a calibration map of those labels; beside the labelled figure known then and the labelled figure measured now, once the labels are in. Only weeks that ended by the as-of.",
+            Bullets = notes,
+            Tables =
+            [
+                new TableModel("backtest", "Estimate then vs measured now", ["week", "decisions", "labeled_then", "labeled_now", "precision_est_then", "precision_measured_then", "precision_measured_now", "recall_est_then", "recall_measured_then", "recall_measured_now"],
+                    report.Weeks.Reverse().Select(w => (IReadOnlyList<Cell>)
+                    [
+                        w.Week, Format.Count(w.Decisions), $"{Format.Count(w.LabeledThen)} ({Format.Pct(w.LabelCompletenessThen)})", $"{Format.Count(w.LabeledNow)} ({Format.Pct(w.LabelCompletenessNow)})",
+                        Format.Pct(w.PrecisionEstThen), new Cell(Format.Pct(w.PrecisionMeasuredThen)) { N = w.PrecisionMeasuredThenN }, new Cell(Format.Pct(w.PrecisionMeasuredNow)) { N = w.PrecisionMeasuredNowN },
+                        Format.Pct(w.RecallEstThen), new Cell(Format.Pct(w.RecallMeasuredThen)) { N = w.RecallMeasuredThenN }, new Cell(Format.Pct(w.RecallMeasuredNow)) { N = w.RecallMeasuredNowN },
+                    ]).ToList())
+                {
+                    Empty = "No complete week in the trend.",
+                },
+            ],
+        };
+    }
+
+    private static TableModel EstimateTable(IReadOnlyList<MetricSet> rows) => new(
+        "estimates",
+        "Measured on labelled cases vs estimated for all decisions",
+        ["case_type", "decisions", "labeled", "label_completeness", "precision", "precision_est", "recall", "recall_est", "accuracy", "accuracy_est"],
+        rows.Select(m => (IReadOnlyList<Cell>)
+        [
+            m.CaseType ?? "all", Format.Count(m.Decisions), Format.Count(m.LabeledCases), Format.Pct(m.LabelCompleteness),
+            Cell.Of(KpiCatalogue.Precision, m), Format.Pct(m.PrecisionEst), Cell.Of(KpiCatalogue.Recall, m), Format.Pct(m.RecallEst),
+            new Cell(Format.Pct(m.Accuracy)) { N = m.AccuracyN }, Format.Pct(m.AccuracyEst),
         ]).ToList());
 
     private static string Interval(double? low, double? high) =>

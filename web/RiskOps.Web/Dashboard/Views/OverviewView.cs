@@ -55,6 +55,12 @@ internal static class OverviewView
                         + " A figure with n < 30 is greyed and has no status.",
                     Cards = cards,
                 },
+                new Section($"Estimated vs measured — {period.Short}")
+                {
+                    Note = $"Measured: over labelled cases only. Estimated: over every decision of {period.Short}, each unlabelled case counted at its calibration-map share (docs/metrics.md); "
+                        + RiskOps.Reports.Pdf.EstimatedVsMeasured.Completeness(current) + ".",
+                    Bullets = RiskOps.Reports.Pdf.EstimatedVsMeasured.Lines(current),
+                },
                 new Section("What changed") { Bullets = Narrative(changes, period) },
                 new Section("By week") { Tables = [weekly] },
                 new Section($"By case type — {period.Short}") { Tables = [CaseTypeTable(metrics)] },
