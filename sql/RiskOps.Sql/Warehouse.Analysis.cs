@@ -15,7 +15,7 @@ public sealed partial class Warehouse
     /// </summary>
     public ThresholdReport GetThresholds(MetricFilters filters)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         lock (_gate)
         {
             return RetryingVanishedFiles(() => WithScope(filters, () =>
@@ -35,7 +35,7 @@ public sealed partial class Warehouse
     /// </summary>
     public ClusterReport GetClusters(MetricFilters filters)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         lock (_gate)
         {
             return RetryingVanishedFiles(() => WithScope(filters, () =>

@@ -107,10 +107,14 @@ public sealed partial class Warehouse : IDisposable
         return new Warehouse(Path.TrimEndingDirectorySeparator(Path.GetFullPath(lakeRoot)));
     }
 
-    /// <summary>Validates filters (throws <see cref="InvalidFilterException"/> with one clear line).</summary>
-    public void Validate(MetricFilters filters)
+    /// <summary>
+    /// Validates filters (throws <see cref="InvalidFilterException"/> with one clear line): dates, weeks, and every case
+    /// type, model version, region and vendor against the lake's values (<see cref="Resolve"/>).
+    /// </summary>
+    public void Validate(MetricFilters filters) => Resolve(filters);
+
+    private static void ValidateShape(MetricFilters filters)
     {
-        ArgumentNullException.ThrowIfNull(filters);
         if (filters.From is { } from && filters.To is { } to && from > to)
         {
             throw new InvalidFilterException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}");
@@ -119,16 +123,6 @@ public sealed partial class Warehouse : IDisposable
         foreach (var week in filters.Weeks)
         {
             ValidateWeek(week);
-        }
-
-        if (filters.CaseTypes.Count > 0)
-        {
-            var known = CaseTypes();
-            var unknown = filters.CaseTypes.FirstOrDefault(t => !known.Contains(t, StringComparer.Ordinal));
-            if (unknown is not null)
-            {
-                throw new InvalidFilterException($"--case-type '{unknown}' is not a known case type (known: {string.Join(", ", known)})");
-            }
         }
     }
 
@@ -139,7 +133,7 @@ public sealed partial class Warehouse : IDisposable
     /// </summary>
     public MetricsReport GetMetrics(MetricFilters filters, DateTimeOffset asOf, MetricsDetail detail = MetricsDetail.Full)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         lock (_gate)
         {
             return RetryingVanishedFiles(() => WithAggregates(filters, rollup => BuildReport(filters, asOf, rollup, detail), detail));

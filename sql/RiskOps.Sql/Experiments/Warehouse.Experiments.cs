@@ -15,7 +15,7 @@ public sealed partial class Warehouse
     /// </summary>
     public ExperimentReport GetExperiments(MetricFilters filters, DateTimeOffset asOf, ExperimentRegistry? registry = null)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         lock (_gate)
         {
             var rows = RetryingVanishedFiles(() => WithScope(filters, () => ReadRows(

@@ -20,7 +20,7 @@ public sealed partial class Warehouse
     /// <exception cref="InvalidFilterException">A filter is invalid, or the page or page size is out of range.</exception>
     public WorklistReport GetWorklist(MetricFilters filters, DateTimeOffset asOf, int page = 1, int pageSize = 50)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         if (page < 1)
         {
             throw new InvalidFilterException($"page {page} is not a page number (1 or more)");

@@ -83,12 +83,20 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public Sql.Estimates.BacktestReport EstimateBacktest(MetricFilters filters, DateTimeOffset asOf) =>
         Cached(("backtest", filters.ToKey(), asOf), w => w.GetEstimateBacktest(filters, asOf));
 
+    /// <summary>One page of a cluster's error cases (the drill-down), per lake version.</summary>
+    public ClusterCasePage ClusterCases(MetricFilters filters, IReadOnlyList<Cluster> clusters, Cluster cluster, int page, int pageSize) =>
+        Cached(("cluster_cases", filters.ToKey(), string.Join('\u001f', [cluster.CaseType, cluster.Label, .. cluster.Signals]), page, pageSize),
+            w => w.GetClusterCases(filters, clusters, cluster, page, pageSize));
+
     /// <summary>One page of the work list (the same call as <c>riskops worklist</c>), live per lake version and as-of.</summary>
     public Sql.Worklist.WorklistReport Worklist(MetricFilters filters, DateTimeOffset asOf, int page, int pageSize) =>
         Cached(("worklist", filters.ToKey(), asOf, page, pageSize), w => w.GetWorklist(filters, asOf, page, pageSize));
 
     /// <summary>Case types known in the lake (filter choices).</summary>
     public IReadOnlyList<string> CaseTypes() => Cached("case_types", w => w.CaseTypes());
+
+    /// <summary>The values the filter form offers (the lake's case types, model versions, regions, vendors).</summary>
+    public Sql.Analysis.FilterValues FilterValues() => Cached("filter_values", w => w.GetFilterValues());
 
     /// <summary>
     /// A read-only query over the documented views (the Data page). Cached per lake version like every answer: any landed

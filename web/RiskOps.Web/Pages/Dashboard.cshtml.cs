@@ -51,6 +51,18 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
         ViewData["PageKey"] = page.Key;
         try
         {
+            // The filter form offers the lake's values (also on an invalid-filter page, so the user can pick one).
+            ViewData["CaseTypes"] = data.CaseTypes();
+            ViewData["FilterValues"] = data.FilterValues();
+        }
+        catch (Exception ex) when (LakeFaults.UnreadableFile(ex, data.LakeRoot) is not null)
+        {
+            // The filter form's choices need the decisions; the page itself may not (the Data page does not).
+            ViewData["CaseTypes"] = Array.Empty<string>();
+        }
+
+        try
+        {
             Filters = DashboardFilters.Parse(Request.Query);
             ViewData["Filters"] = Filters;
             data.Validate(Filters);
@@ -64,16 +76,6 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
             Error = ex.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
-        }
-
-        try
-        {
-            ViewData["CaseTypes"] = data.CaseTypes();
-        }
-        catch (Exception ex) when (LakeFaults.UnreadableFile(ex, data.LakeRoot) is not null)
-        {
-            // The filter form's choices need the decisions; the page itself may not (the Data page does not).
-            ViewData["CaseTypes"] = Array.Empty<string>();
         }
 
         AsOf = data.AsOf(Filters);

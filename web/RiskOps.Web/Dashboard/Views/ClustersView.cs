@@ -34,20 +34,52 @@ internal static class ClustersView
             sections);
     }
 
-    /// <summary>Builds the drill-down of the cluster named by the <c>cluster</c> query value (<c>CASE_TYPE|LABEL|signal|signal</c>).</summary>
+    /// <summary>Cases per drill-down page unless <c>?size=</c> asks for 1 to <see cref="MaxPageSize"/>.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The most cases one drill-down page shows (the CSV, <c>page=all</c>, has every case).</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// Builds the drill-down of the cluster named by the <c>cluster</c> query value (<c>CASE_TYPE|LABEL|signal|signal</c>):
+    /// the cluster, its weekly trend and every one of its error cases, <c>?page=N</c> of <see cref="PageSize"/>
+    /// (<c>page=all</c>: all of them, what the CSV download asks for). A cluster the period does not find is a page that
+    /// says so (a quick link to another period keeps the key); no key at all is a 404.
+    /// </summary>
     public static PageView? BuildDetail(PageRequest request, string? id)
     {
-        var cluster = id is null ? null : request.Data.Clusters(request.Filters.Metrics).Clusters.FirstOrDefault(c => Id(c) == id);
-        if (cluster is null)
+        if (string.IsNullOrEmpty(id))
         {
             return null;
         }
 
+        var clusters = request.Data.Clusters(request.Filters.Metrics).Clusters;
+        var cluster = clusters.FirstOrDefault(c => Id(c) == id);
+        if (cluster is null)
+        {
+            var parts = id.Split('|');
+            return new PageView(
+                "cluster",
+                parts.Length >= 3 ? $"{parts[0]} {parts[1]}: {string.Join(" + ", parts.Skip(2))}" : "Cluster",
+                "This signal set is not a significant cluster for these filters and this period.",
+                [
+                    new Section("Not found in this period")
+                    {
+                        Note = $"{request.Period.Label}: the v2 rule (support ≥ 5, 99.9 % Wilson lower bound above the error rate) does not select this signal set here. Pick another period above, or open the FP/FN patterns page for the clusters it finds.",
+                        Tables = [new TableModel("links", "Links", ["page"], [[new Cell("FP/FN patterns", request.Link("/clusters"))]])],
+                    },
+                ]);
+        }
+
+        var all = string.Equals(request.Query["page"].FirstOrDefault(), "all", StringComparison.OrdinalIgnoreCase);
+        var size = all ? Sql.Warehouse.MaxClusterCasePageSize : Math.Min(MaxPageSize, TodayView.ParsePage(request.Query["size"].FirstOrDefault(), PageSize));
+        var page = all ? 1 : TodayView.ParsePage(request.Query["page"].FirstOrDefault());
+        var cases = request.Data.ClusterCases(request.Filters.Metrics, clusters, cluster, page, size);
         var name = $"{cluster.CaseType} {cluster.Label}: {string.Join(" + ", cluster.Signals)}";
         return new PageView(
             "cluster",
             name,
-            $"Route: {RouteText(cluster.Route)} (root cause {cluster.RootCauseType ?? Format.None}, most often {cluster.RootCauseCode ?? Format.None}).",
+            $"Route: {RouteText(cluster.Route)} (root cause {cluster.RootCauseType ?? Format.None}, most often {cluster.RootCauseCode ?? Format.None}). {Format.Count(cluster.Support)} {cluster.Label} cases of {Format.Count(cluster.Cases)} with these signals, {request.Period.Short}.",
             [
                 new Section("Cluster")
                 {
@@ -58,9 +90,12 @@ internal static class ClustersView
                     Charts = cluster.Weekly.Count > 0 ? [Charts.Svg($"{cluster.Label} cases per week", QualityCharts.ClusterTrend(cluster))] : [],
                     Tables = [new TableModel("weekly", "Error cases per week", ["week", "cases"], cluster.Weekly.Select(w => (IReadOnlyList<Cell>)[w.Week, Format.Count(w.Count)]).ToList())],
                 },
-                new Section("Example cases")
+                new Section($"All {Format.Count(cases.Total)} {cluster.Label} cases")
                 {
-                    Tables = [ExampleCases(request, cluster)],
+                    Note = all
+                        ? $"Every case of the cluster ({Format.Count(cases.Total)}), most recent first."
+                        : $"Page {Format.Count(cases.Page)} of {Format.Count(cases.Pages)}, {Format.Count(size)} cases per page, most recent first. Label, root cause, annotation and labeller are the case's latest label; reviewer and vendor its latest review's.",
+                    Tables = all ? [CaseTable(cases)] : [Pager(request, id, cases), CaseTable(cases)],
                 },
             ]);
     }
@@ -85,19 +120,39 @@ internal static class ClustersView
         _ => route,
     };
 
-    /// <summary>The example cases with their decision and latest label, from the documented views.</summary>
-    private static TableModel ExampleCases(PageRequest request, Cluster cluster)
-    {
-        var ids = cluster.ExampleCaseIds;
-        if (ids.Count == 0)
-        {
-            return new TableModel("examples", "Example cases", ["case_id"], []);
-        }
+    private static readonly string[] CaseColumns =
+        ["case_id", "scored_at", "week", "model_version", "region", "confidence", "label", "root_cause_type", "root_cause_code", "annotation", "labeled_by", "reviewer", "vendor"];
 
-        // The ids are bound as one parameter, never quoted into the SQL; an id with a control character (the separator
-        // among them) is not looked up.
-        var clean = ids.Where(id => !id.Any(char.IsControl)).ToList();
-        var result = request.Data.Query(DashboardSql.Load("cluster_examples"), new Dictionary<string, object?> { ["case_ids"] = string.Join('\u001f', clean) });
-        return new TableModel("examples", "Example cases", result.Columns, result.Rows.Select(r => (IReadOnlyList<Cell>)r.Select(v => new Cell(Format.Value(v))).ToList()).ToList());
+    private static TableModel CaseTable(Sql.ClusterCasePage page) => new(
+        "cases",
+        "Cases",
+        CaseColumns,
+        page.Cases.Select(c => (IReadOnlyList<Cell>)
+        [
+            c.CaseId, Format.Instant(c.ScoredAt), c.Week, c.ModelVersion ?? Format.None, c.Region ?? Format.None,
+            Format.Num(c.Confidence, 3), c.Label, c.RootCauseType ?? Format.None, c.RootCauseCode ?? Format.None,
+            c.Annotation ?? "", c.LabeledBy ?? Format.None, c.Reviewer ?? Format.None, c.Vendor ?? (c.Reviewer is null ? Format.None : "INHOUSE"),
+        ]).ToList())
+    {
+        Empty = "No case of this cluster for these filters.",
+    };
+
+    private static TableModel Pager(PageRequest request, string id, Sql.ClusterCasePage page)
+    {
+        var number = page.Page;
+        Cell Link(string text, int target, bool enabled) => enabled ? new Cell(text, PageLink(request, id, target)) : new Cell(Format.None);
+        var csv = new Cell($"CSV of all {Format.Count(page.Total)} cases", "/export/cluster/cases.csv" + With(request, id, "all"));
+        return new TableModel("pages", "Pages", ["page", "of", "first", "previous", "next", "last", "export"],
+        [[
+            Format.Count(number), Format.Count(page.Pages), Link("first", 1, number > 1), Link("previous", number - 1, number > 1),
+            Link("next", number + 1, number < page.Pages), Link("last", page.Pages, number < page.Pages), csv,
+        ]]);
     }
+
+    private static string PageLink(PageRequest request, string id, int page) =>
+        "/cluster" + With(request, id, page.ToString(CultureInfo.InvariantCulture))
+        + (request.Query.ContainsKey("size") ? "&size=" + Uri.EscapeDataString(request.Query["size"].ToString()) : "");
+
+    private static string With(PageRequest request, string id, string page) =>
+        QueryHelpers.AddQueryString(request.UrlFilters.QueryString, new KeyValuePair<string, string?>[] { new("cluster", id), new("page", page) });
 }
