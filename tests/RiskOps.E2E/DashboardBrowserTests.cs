@@ -166,8 +166,8 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         await page.GotoAsync("/clusters?from=2026-10-01&to=2026-11-15&" + DashboardServer.AsOfQuery);
         await page.ClickAsync("main table a[href^='/cluster?']");
         await page.WaitForURLAsync(url => url.Contains("/cluster?", StringComparison.Ordinal));
-        Assert.Contains("Example cases", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        Assert.True(await page.Locator("#table-examples table tbody tr").CountAsync() > 0);
+        Assert.Contains("cases", await page.InnerTextAsync("main h2:has-text('All ')"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#table-cases table tbody tr").CountAsync() > 0);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "05-cluster-drilldown.png"), FullPage = true });
 
         // Download a table as CSV.
@@ -290,6 +290,88 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(pdfPath))[..4]));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "14-reports-lead.png"), FullPage = true });
 
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task UnknownFilter_ShowsMessageNotEmptyPage_KnownValueAnyCase_ShowsFigures()
+    {
+        var (context, page, errors) = await OpenAsync();
+        await using var _ = context;
+        await LoginAsync(page, DashboardServer.AdminPassword);
+
+        // A region in no record of the lake: a message naming it and the lake's regions, never an empty page.
+        var response = await page.GotoAsync("/model?region=atlantis&" + DashboardServer.AsOfQuery);
+        Assert.Equal(400, response!.Status);
+        var message = await page.InnerTextAsync("main .error .message");
+        Assert.Contains("no record of the lake has region 'atlantis'", message, StringComparison.Ordinal);
+        Assert.Contains("regions in the lake:", message, StringComparison.Ordinal);
+        // The form still offers the lake's values to pick from.
+        Assert.True(await page.Locator("datalist#regions option").CountAsync() > 0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "12-unknown-filter.png"), FullPage = true });
+
+        // A known value typed in another case is the lake's value: figures, not a message.
+        var region = await page.Locator("datalist#regions option").First.GetAttributeAsync("value");
+        response = await page.GotoAsync($"/model?region={Uri.EscapeDataString(region!.ToLowerInvariant())}&" + DashboardServer.AsOfQuery);
+        Assert.Equal(200, response!.Status);
+        Assert.Equal(0, await page.Locator("main .error").CountAsync());
+        Assert.Contains($"regions {region.ToLowerInvariant()}", await page.InnerTextAsync("p.scope"), StringComparison.Ordinal);
+        Assert.All(errors, e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClusterDrillDown_PagesThroughAllCases_RowsAndCsvEqualSupport()
+    {
+        var (context, page, errors) = await OpenAsync();
+        await using var _ = context;
+        await LoginAsync(page, DashboardServer.AdminPassword);
+
+        // The biggest cluster over the four demo weeks, 5 cases per page so it takes several pages.
+        await page.GotoAsync("/clusters?from=2026-10-01&to=2026-11-15&" + DashboardServer.AsOfQuery);
+        var link = page.Locator("main table a[href^='/cluster?']").First;
+        var support = int.Parse(await link.Locator("xpath=ancestor::tr/td[5]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var href = await link.GetAttributeAsync("href");
+        await page.GotoAsync(href + "&size=5");
+        var rows = 0;
+        var pages = 0;
+        while (true)
+        {
+            pages++;
+            rows += await page.Locator("#table-cases table tbody tr").CountAsync();
+            if (pages == 1)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "06-cluster-cases-paged.png"), FullPage = true });
+            }
+
+            var next = page.Locator("#table-pages a:text-is('next')");
+            if (await next.CountAsync() == 0)
+            {
+                break;
+            }
+
+            await next.ClickAsync();
+            await page.WaitForLoadStateAsync();
+            Assert.True(pages < 100, "the pager never ends");
+        }
+
+        Assert.True(support >= 5);
+        Assert.Equal((support + 4) / 5, pages);
+        Assert.Equal(support, rows);
+
+        // The CSV of all of them.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#table-pages a:has-text('CSV of all')"));
+        var csvPath = Path.Combine(Path.GetTempPath(), "riskops-e2e-" + Guid.NewGuid().ToString("N") + ".csv");
+        await download.SaveAsAsync(csvPath);
+        var lines = (await File.ReadAllLinesAsync(csvPath)).Where(l => l.Length > 0).ToList();
+        File.Delete(csvPath);
+        Assert.StartsWith("case_id,scored_at,week,model_version,region,confidence,label,root_cause_type,root_cause_code,annotation,labeled_by,reviewer,vendor", lines[0], StringComparison.Ordinal);
+        Assert.Equal(support, lines.Count - 1);
+
+        // A quick link on the drill-down keeps the cluster: another period is a page, not a 404.
+        var quick = await page.GetAttributeAsync(".quick a:has-text('last 4 weeks')", "href");
+        Assert.Contains("cluster=", quick, StringComparison.Ordinal);
+        var response = await page.GotoAsync(quick!);
+        Assert.Equal(200, response!.Status);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 }
