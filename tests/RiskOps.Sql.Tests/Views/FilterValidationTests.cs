@@ -3,7 +3,7 @@ using RiskOps.Sql.Tests.Support;
 
 namespace RiskOps.Sql.Tests.Views;
 
-/// <summary>Filter validation: one clear line for bad values; unknown vendors, regions and models are empty slices.</summary>
+/// <summary>Filter validation: one clear line for bad values and for values in no record of the lake; known values match ignoring case.</summary>
 public sealed class FilterValidationTests : IDisposable
 {
     private readonly TestLake _lake = TestLake.Create(HandLake.Build());
@@ -44,7 +44,7 @@ public sealed class FilterValidationTests : IDisposable
     {
         var error = Assert.Throws<InvalidFilterException>(() => _warehouse.Validate(new MetricFilters { CaseTypes = ["ATO", "FRAUD_X"] }));
 
-        Assert.StartsWith("--case-type 'FRAUD_X' is not a known case type (known: ATO, KYC_AUDIT, ", error.Message);
+        Assert.StartsWith("no record of the lake has case type 'FRAUD_X' (case types in the lake: ATO, KYC_AUDIT, ", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 
@@ -59,16 +59,56 @@ public sealed class FilterValidationTests : IDisposable
         Assert.Null(report.Overall.SopCoverage);
     }
 
-    [Fact]
-    public void GetMetrics_UnknownVendorRegionModel_EmptySliceNotError()
+    [Theory]
+    [InlineData("vendor", "NOPE", "no record of the lake has vendor 'NOPE' (vendors in the lake: V1, V2)")]
+    [InlineData("region", "MARS", "no record of the lake has region 'MARS' (regions in the lake: APAC, EU)")]
+    [InlineData("model", "m9", "no record of the lake has model version 'm9' (model versions in the lake: m1, m2)")]
+    public void GetMetrics_ValueInNoRecordOfTheLake_ThrowsNamingTheLakesValues(string filter, string value, string message)
     {
-        var report = _warehouse.GetMetrics(new MetricFilters { Vendors = ["NOPE"], Regions = ["MARS"], ModelVersions = ["m9"] }, HandLake.AsOf);
+        var filters = filter switch
+        {
+            "vendor" => new MetricFilters { Vendors = [value] },
+            "region" => new MetricFilters { Regions = [value] },
+            _ => new MetricFilters { ModelVersions = [value] },
+        };
+
+        var error = Assert.Throws<InvalidFilterException>(() => _warehouse.GetMetrics(filters, HandLake.AsOf));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void GetMetrics_KnownValuesInAnotherCase_SameFiguresAsTheLakesSpelling()
+    {
+        var typed = _warehouse.GetMetrics(new MetricFilters { Regions = ["eu"], Vendors = ["v1"], ModelVersions = ["M1"], CaseTypes = ["ato"] }, HandLake.AsOf);
+        var exact = _warehouse.GetMetrics(new MetricFilters { Regions = ["EU"], Vendors = ["V1"], ModelVersions = ["m1"], CaseTypes = ["ATO"] }, HandLake.AsOf);
+
+        Assert.Equal(exact.Overall.Decisions, typed.Overall.Decisions);
+        Assert.Equal(exact.Overall.Tp, typed.Overall.Tp);
+        Assert.Equal(exact.Overall.Fp, typed.Overall.Fp);
+        Assert.Equal(WarehouseJson.Serialize(exact.ByCaseType), WarehouseJson.Serialize(typed.ByCaseType));
+    }
+
+    [Fact]
+    public void GetMetrics_KnownValueNoDataInPeriod_EmptyFiguresNotError()
+    {
+        var report = _warehouse.GetMetrics(new MetricFilters { Regions = ["EU"], Weeks = ["2020-W01"] }, HandLake.AsOf);
 
         Assert.Equal(0, report.Overall.Decisions);
         Assert.Null(report.Overall.Precision);
-        Assert.Null(report.Overall.DecisionAccuracy);
-        Assert.Null(report.Overall.Kappa);
-        Assert.Empty(report.ByCaseType);
+        Assert.Equal(0, report.Overall.PrecisionN);
+    }
+
+    [Fact]
+    public void GetFilterValues_HandLake_TheLakesValuesSorted()
+    {
+        var values = _warehouse.GetFilterValues();
+
+        Assert.Equal(["APAC", "EU"], values.Regions);
+        Assert.Equal(["V1", "V2"], values.Vendors);
+        Assert.Equal(["m1", "m2"], values.ModelVersions);
+        Assert.Contains("ATO", values.CaseTypes);
+        Assert.Contains("WITHDRAWAL_ANOMALY", values.CaseTypes);
     }
 
     [Fact]
