@@ -69,6 +69,9 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
     [InlineData("from=yesterday", "from 'yesterday' is not a date")]
     [InlineData("as_of=soon", "as_of 'soon' is not a timestamp")]
     [InlineData("case_type=NOT_A_TYPE", "NOT_A_TYPE")]
+    [InlineData("region=atlantis", "no record of the lake has region 'atlantis' (regions in the lake: ")]
+    [InlineData("vendor=nobody-bpo", "no record of the lake has vendor 'nobody-bpo'")]
+    [InlineData("model_version=3.2", "no record of the lake has model version '3.2'")]
     public async Task Page_InvalidFilter_Returns400WithMessage(string query, string message)
     {
         var client = await app.LoginAsync("lena");
@@ -226,17 +229,35 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
         Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
         var first = expected.Clusters[0];
         Assert.Contains($"{first.CaseType} {first.Label}: {string.Join(" + ", first.Signals)}", html, StringComparison.Ordinal);
-        Assert.Contains("Example cases", html, StringComparison.Ordinal);
+        Assert.Contains($"All {first.Support} {first.Label} cases", html, StringComparison.Ordinal);
         Assert.Contains(first.ExampleCaseIds[0], html, StringComparison.Ordinal);
+
+        // The CSV of all the cluster's cases has one row per error case: its support.
+        var csv = await client.GetStringAsync("/export/cluster/cases.csv" + link[link.IndexOf('?', StringComparison.Ordinal)..] + "&page=all");
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("case_id,scored_at,", rows[0], StringComparison.Ordinal);
+        Assert.Equal(first.Support, rows.Length - 1);
         Assert.Contains("Error cases per week", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ClusterDetail_UnknownCluster_Returns404()
+    public async Task ClusterDetail_ClusterNotFoundInPeriod_PageSaysSo()
     {
         var client = await app.LoginAsync("lena");
 
         var response = await client.GetAsync($"/cluster?cluster=ATO%7CFP%7Cno_such_signal&{AsOf}");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Not found in this period", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterDetail_NoClusterKey_Returns404()
+    {
+        var client = await app.LoginAsync("lena");
+
+        var response = await client.GetAsync($"/cluster?{AsOf}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
