@@ -14,7 +14,7 @@ public sealed partial class Warehouse
     /// </summary>
     public BacktestReport GetEstimateBacktest(MetricFilters filters, DateTimeOffset asOf)
     {
-        Validate(filters);
+        filters = Resolve(filters);
         lock (_gate)
         {
             var rows = RetryingVanishedFiles(() => WithScope(filters, () => ReadRows(
