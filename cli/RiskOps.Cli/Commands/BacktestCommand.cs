@@ -11,30 +11,11 @@ namespace RiskOps.Cli.Commands;
 /// </summary>
 internal static class BacktestCommand
 {
-    public static Command Create()
-    {
-        var lake = CommonOptions.Lake();
-        var json = CommonOptions.Json();
-        var asOf = CommonOptions.AsOf();
-        var raw = ReadModel.Raw();
-        var filters = new FilterOptions();
-        var command = new Command("backtest", "Estimate backtest: each complete week's precision/recall/accuracy_est as known at its end vs the labelled figure now");
-        command.Options.Add(lake);
-        command.Options.Add(asOf);
-        command.Options.Add(json);
-        command.Options.Add(raw);
-        filters.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var filter = filters.Read(parseResult);
-            var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
-            using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
-            var report = warehouse.GetEstimateBacktest(filter, at);
-            Console.Out.Write(parseResult.GetValue(json) ? ReadModel.Json(warehouse, report) : Render(report));
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => WarehouseQueryCommand.CreateWithAsOf(
+        "backtest",
+        "Estimate backtest: each complete week's precision/recall/accuracy_est as known at its end vs the labelled figure now",
+        (warehouse, filter, at) => warehouse.GetEstimateBacktest(filter, at),
+        Render);
 
     /// <summary>A table per week and the mean absolute errors.</summary>
     internal static string Render(BacktestReport report)

@@ -8,30 +8,11 @@ namespace RiskOps.Cli.Commands;
 /// <summary><c>riskops metrics --lake DIR [FILTERS] [--as-of TS] [--json]</c>: the figures of contract §2.</summary>
 internal static class MetricsCommand
 {
-    public static Command Create()
-    {
-        var lake = CommonOptions.Lake();
-        var json = CommonOptions.Json();
-        var asOf = CommonOptions.AsOf();
-        var raw = ReadModel.Raw();
-        var filters = new FilterOptions();
-        var command = new Command("metrics", "Quality figures: confusion, SLA, QA accuracy, kappa, escalation, SOP coverage, calibration");
-        command.Options.Add(lake);
-        command.Options.Add(asOf);
-        command.Options.Add(json);
-        command.Options.Add(raw);
-        filters.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var filter = filters.Read(parseResult);
-            var at = CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
-            using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
-            var report = warehouse.GetMetrics(filter, at);
-            Console.Out.Write(parseResult.GetValue(json) ? ReadModel.Json(warehouse, report) : Render(report));
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => WarehouseQueryCommand.CreateWithAsOf(
+        "metrics",
+        "Quality figures: confusion, SLA, QA accuracy, kappa, escalation, SOP coverage, calibration",
+        (warehouse, filter, at) => warehouse.GetMetrics(filter, at),
+        Render);
 
     /// <summary>The lake folder, which must exist (a typo must not read as an empty lake).</summary>
     internal static string ExistingLake(string path) => Directory.Exists(path)
