@@ -115,6 +115,38 @@ public static class ManifestLog
         return listed;
     }
 
+    /// <summary>
+    /// The data and quarantine files one batch's manifest (<c>_manifests/&lt;batch_id&gt;.json</c>) lists, lake-relative;
+    /// null when that manifest cannot be read or is not a batch's (a fold then cannot locate the batch's rows).
+    /// </summary>
+    public static IReadOnlyList<string>? FilesOf(string lakeRoot, string batchId)
+    {
+        var path = Path.Combine(lakeRoot, Folder, batchId + ".json");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var files = new List<string>();
+            foreach (var name in new[] { "files", "quarantine_files" })
+            {
+                if (document.RootElement.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    files.AddRange(list.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!.Replace('\\', '/')));
+                }
+            }
+
+            return files;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static (string BatchId, long? Version, DateTimeOffset PublishedAt)? TryParse(string path)
     {
         try

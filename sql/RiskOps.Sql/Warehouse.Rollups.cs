@@ -141,15 +141,7 @@ public sealed partial class Warehouse
             }
 
             var metadata = new RollupMetadata(version, builtAt.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes, lake.Version, lake.DataThrough(), RollupFormat);
-            File.WriteAllText(Path.Combine(staging, "rollup.json"), JsonSerializer.Serialize(metadata, WarehouseJson.Options));
-            var target = Path.Combine(root, version);
-            Directory.Move(staging, target);
-            var pointer = Path.Combine(root, "CURRENT");
-            var temp = Path.Combine(root, $".CURRENT-{version}");
-            File.WriteAllText(temp, JsonSerializer.Serialize(metadata, WarehouseJson.Options));
-            File.Move(temp, pointer, overwrite: true);
-            RemoveOldVersions(root, keep: version);
-            return target;
+            return Publish(root, staging, metadata);
         }
         finally
         {
@@ -158,6 +150,23 @@ public sealed partial class Warehouse
                 Directory.Delete(staging, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Publishes the complete version in <paramref name="staging"/>: its <c>rollup.json</c>, the folder renamed into
+    /// place, then the <c>CURRENT</c> pointer replaced by a rename; older versions beyond one are removed.
+    /// </summary>
+    private static string Publish(string root, string staging, RollupMetadata metadata)
+    {
+        File.WriteAllText(Path.Combine(staging, "rollup.json"), JsonSerializer.Serialize(metadata, WarehouseJson.Options));
+        var target = Path.Combine(root, metadata.Version);
+        Directory.Move(staging, target);
+        var pointer = Path.Combine(root, "CURRENT");
+        var temp = Path.Combine(root, $".CURRENT-{metadata.Version}");
+        File.WriteAllText(temp, JsonSerializer.Serialize(metadata, WarehouseJson.Options));
+        File.Move(temp, pointer, overwrite: true);
+        RemoveOldVersions(root, keep: metadata.Version);
+        return target;
     }
 
     /// <summary>
@@ -187,7 +196,7 @@ public sealed partial class Warehouse
         Execute(NarrowToBucket("raw_labels", "labels", "rollup_bucket(case_id) = getvariable('rollup_bucket')", folders));
         Execute(NarrowToBucket("quarantine", "quarantine", "getvariable('rollup_bucket') = 0", folders));
 
-        string[] parts = ["cases", "case_audits", "case_reviews", "data_quality"];
+        string[] parts = ["cases", "case_audits", "case_reviews", "data_quality", "resolved_decisions", "resolved_labels"];
         foreach (var part in parts)
         {
             Directory.CreateDirectory(Path.Combine(build, part));
@@ -202,6 +211,8 @@ public sealed partial class Warehouse
             Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(build, "case_audits", file));
             Copy(SqlScripts.Get("rollup_case_reviews"), Path.Combine(build, "case_reviews", file));
             Copy(SqlScripts.Get("data_quality"), Path.Combine(build, "data_quality", file));
+            Copy("select * from decisions", Path.Combine(build, "resolved_decisions", file));
+            Copy("select * from labels", Path.Combine(build, "resolved_labels", file));
         }
 
         var cases = Path.Combine(staging, "cases.parquet");
@@ -209,6 +220,13 @@ public sealed partial class Warehouse
         MergeParts(Path.Combine(build, "cases"), cases, buckets);
         MergeParts(Path.Combine(build, "case_audits"), audits, buckets);
         MergeParts(Path.Combine(build, "case_reviews"), Path.Combine(staging, "case_reviews.parquet"), buckets);
+        // What the next incremental fold merges pending batches into (Warehouse.Fold.cs): the latest-wins rows per key.
+        MergeParts(Path.Combine(build, "resolved_decisions"), Path.Combine(staging, "resolved_decisions.parquet"), buckets);
+        MergeParts(Path.Combine(build, "resolved_labels"), Path.Combine(staging, "resolved_labels.parquet"), buckets);
+        Copy($"select * from read_parquet('{Quote(Path.Combine(build, "reviews.parquet"))}')", Path.Combine(staging, "resolved_reviews.parquet"));
+        Copy($"select * exclude (rollup_case_id) from read_parquet('{Quote(Path.Combine(build, "qa_audits.parquet"))}')", Path.Combine(staging, "resolved_qa_audits.parquet"));
+        Execute("set variable rollup_bucket = 0");
+        Copy("select batch_id, count(*)::bigint as records from quarantine group by batch_id", Path.Combine(staging, "quarantine_batches.parquet"));
         Copy(
             SqlScripts.Get("rollup_merge_data_quality").Replace("{{parts}}", Quote(Path.Combine(build, "data_quality", "*.parquet")), StringComparison.Ordinal),
             Path.Combine(staging, "data_quality.parquet"));
@@ -365,18 +383,41 @@ public sealed partial class Warehouse
 
     /// <summary>
     /// Folds every batch published since the current rollup into a new rollup version and publishes it; a no-op when the
-    /// published rollup is fresh (unless <paramref name="rebuild"/>). Today a fold with anything pending rebuilds from
-    /// the whole lake (the same figures an incremental fold must give; see docs/operations.md).
+    /// published rollup is fresh (unless <paramref name="rebuild"/>). With batches pending, the fold is incremental
+    /// (<see cref="FoldIncrementally"/>: its cost follows the pending batches and the cases and days they touch) when the
+    /// published version can be folded into; otherwise, and with <paramref name="rebuild"/>, the rollup is built from the
+    /// whole lake. Folds are serialised per lake (<c>_rollups/.fold.lock</c>): a second fold waits, then finds the first's
+    /// version fresh.
     /// </summary>
     /// <returns>The published rollup after the fold, and whether this call built it.</returns>
     public (PublishedRollup Rollup, bool Built) Fold(DateTimeOffset now, bool rebuild = false)
     {
-        if (!rebuild && FreshRollup() is not null && LatestPublishedRollup() is { } current)
+        LastFold = FoldKind.None;
+        LastRebuildReason = null;
+        if (!rebuild && FreshRollup() is not null && LatestPublishedRollup() is { } fresh)
         {
-            return (current, false);
+            return (fresh, false);
         }
 
-        BuildRollups(now);
+        using (AcquireFoldLock())
+        {
+            if (!rebuild && FreshRollup() is not null && LatestPublishedRollup() is { } folded)
+            {
+                return (folded, false);
+            }
+
+            if (rebuild || FoldIncrementally(now) is null)
+            {
+                LastRebuildReason ??= "--rebuild";
+                BuildRollups(now);
+                LastFold = FoldKind.Rebuild;
+            }
+            else
+            {
+                LastFold = FoldKind.Incremental;
+            }
+        }
+
         return (LatestPublishedRollup() ?? throw new InvalidOperationException("the rollup just published is not readable"), true);
     }
 
@@ -455,10 +496,11 @@ public sealed partial class Warehouse
         string Version, DateTimeOffset BuiltAt, long SourceFiles, long SourceMaxWriteTicks, long SourceTotalBytes, long? LakeVersion = null, DateTimeOffset? DataThrough = null, int Format = 0);
 
     /// <summary>
-    /// The rollup layout this code reads (2: case snapshot with experiment/variant, lake versions). A published version
+    /// The rollup layout this code reads (3: case snapshot with experiment/variant, lake versions, and the resolved
+    /// tables an incremental fold merges into). A published version
     /// of another format is never read (raw views until the next fold replaces it).
     /// </summary>
-    internal const int RollupFormat = 2;
+    internal const int RollupFormat = 3;
 }
 
 /// <summary>A published rollup version.</summary>

@@ -1,0 +1,386 @@
+using System.Runtime.InteropServices;
+
+namespace RiskOps.Sql;
+
+/// <summary>What the last <see cref="Warehouse.Fold"/> did.</summary>
+public enum FoldKind
+{
+    /// <summary>Nothing: the published rollup was fresh.</summary>
+    None,
+
+    /// <summary>Folded the pending batches into the published version (cost follows the batches and what they touch).</summary>
+    Incremental,
+
+    /// <summary>Built the rollup from the whole lake (<c>--rebuild</c>, or no version to fold into).</summary>
+    Rebuild,
+}
+
+public sealed partial class Warehouse
+{
+    /// <summary>The resolved (latest-wins) tables a version keeps for the next fold, with each one's key column.</summary>
+    private static readonly (string Kind, string Key)[] ResolvedKinds =
+        [("decisions", "case_id"), ("labels", "case_id"), ("reviews", "review_id"), ("qa_audits", "audit_id")];
+
+    /// <summary>The tables a version needs besides the readers' to be folded into.</summary>
+    private static readonly string[] FoldTables =
+        ["resolved_decisions", "resolved_labels", "resolved_reviews", "resolved_qa_audits", "quarantine_batches"];
+
+    /// <summary>What the last <see cref="Fold"/> did.</summary>
+    public FoldKind LastFold { get; private set; }
+
+    /// <summary>Why the last <see cref="Fold"/> rebuilt instead of folding incrementally; null when it did not rebuild.</summary>
+    public string? LastRebuildReason { get; private set; }
+
+    /// <summary>The cases the last incremental fold recomputed (0 after a rebuild or no fold).</summary>
+    public long LastFoldCases { get; private set; }
+
+    /// <summary>The UTC scored dates whose daily rows the last incremental fold recomputed.</summary>
+    public long LastFoldDays { get; private set; }
+
+    /// <summary>
+    /// Pending batches up to this share of the lake's bytes are folded incrementally; more than that rebuilds (default
+    /// 0.3: beyond it a rebuild reads about as much and is simpler).
+    /// </summary>
+    public double FoldRebuildShare
+    {
+        get => _foldRebuildShare;
+        set => _foldRebuildShare = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a share between 0 and 1");
+    }
+
+    private double _foldRebuildShare = 0.3;
+
+    /// <summary>Test hook: called with each step's name during an incremental fold (a throw there is a crash mid-fold).</summary>
+    internal Action<string>? FoldStep { get; set; }
+
+    /// <summary>
+    /// Folds the batches published after the current version into a new version (docs/operations.md, "Incremental
+    /// folding"). Under the lake lock (so no compaction swaps a file meanwhile and the lake version read is exactly what
+    /// is copied) the pending batches' rows are copied from the files their manifests list — or, where compaction merged
+    /// those, from the partition's compacted files filtered by batch id. Then, on the fold's own connection and without
+    /// the lock: the previous version's resolved tables take the pending rows (latest wins per key, the views' own
+    /// rules); the cases whose figures can change (fold_cases.sql) are re-derived by the unchanged <c>cases</c> view over
+    /// the resolved rows of only those cases; the snapshots swap those cases' rows; the data-quality counts move by the
+    /// difference those cases make; and the daily tables are recomputed for the scored dates of those cases (before and
+    /// after). Untouched tables are hard-linked from the previous version. Null when the version cannot be folded into
+    /// (none, another format, a lake without versions or listed files, too much pending): the caller rebuilds.
+    /// </summary>
+    private string? FoldIncrementally(DateTimeOffset now)
+    {
+        LastFoldCases = 0;
+        LastFoldDays = 0;
+        if (PublishedRollupMetadata() is not var (oldFolder, old))
+        {
+            return Rebuild("no published rollup version of this format");
+        }
+
+        if (old.LakeVersion is not > 0)
+        {
+            return Rebuild("the published version predates lake versions");
+        }
+
+        if (!FoldTables.All(t => File.Exists(Path.Combine(oldFolder, t + ".parquet"))))
+        {
+            return Rebuild("the published version lacks the resolved tables a fold merges into");
+        }
+
+        var root = Path.Combine(LakeRoot, RollupFolder);
+        var version = $"v{now.UtcTicks}-{Guid.NewGuid():N}";
+        var staging = Path.Combine(root, $".staging-{version}");
+        var work = Path.Combine(staging, ".fold");
+        Directory.CreateDirectory(work);
+        try
+        {
+            using var fold = new Warehouse(LakeRoot) { FoldRebuildShare = FoldRebuildShare };
+            fold.Execute($"set temp_directory = '{Quote(Path.Combine(work, "spill"))}'");
+            fold.Execute("set preserve_insertion_order = false");
+            LakeState lake;
+            using (AcquireLakeLock())
+            {
+                lake = ManifestLog.State(LakeRoot);
+                var pending = lake.Batches.Where(b => b.LakeVersion > old.LakeVersion).ToList();
+                if (fold.CopyPending(pending, work) is { } reason)
+                {
+                    return Rebuild(reason);
+                }
+            }
+
+            FoldStep?.Invoke("pending copied");
+            fold.FoldInto(oldFolder, staging, work, FoldStep);
+            (LastFoldCases, LastFoldDays) = (fold.LastFoldCases, fold.LastFoldDays);
+            Directory.Delete(work, recursive: true);
+            FoldStep?.Invoke("before publish");
+            var state = SourceState();
+            var metadata = new RollupMetadata(version, now.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes, lake.Version, lake.DataThrough(), RollupFormat);
+            return Publish(root, staging, metadata);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private string? Rebuild(string reason)
+    {
+        LastRebuildReason = reason;
+        return null;
+    }
+
+    /// <summary>
+    /// Copies the rows of the <paramref name="pending"/> batches into <c>pending_&lt;kind&gt;.parquet</c> (and
+    /// <c>pending_quarantine.parquet</c>) under <paramref name="work"/>, each through its raw view's own text so the
+    /// columns and types are the raw views'. Reads only what the warehouse reads (listed, readable files). Else, when
+    /// the batches cannot be located (a lake whose manifests list no files, a manifest gone) or weigh more than
+    /// <see cref="FoldRebuildShare"/> of the lake: why the fold must rebuild instead; null when copied.
+    /// </summary>
+    private string? CopyPending(IReadOnlyList<LakeBatch> pending, string work)
+    {
+        var bound = FoldersWithFiles();
+        if (bound.Lists is not { } lists)
+        {
+            return "the lake's manifests list no files";
+        }
+
+        var files = new List<string>();
+        foreach (var batch in pending)
+        {
+            if (ManifestLog.FilesOf(LakeRoot, batch.BatchId) is not { } listed)
+            {
+                return $"the manifest of batch {batch.BatchId} cannot be read";
+            }
+
+            files.AddRange(listed.Select(f => Path.GetFullPath(Path.Combine(LakeRoot, f))));
+        }
+
+        var lakeBytes = lists.Values.SelectMany(f => f).Sum(FileLength);
+        var pendingBytes = files.Sum(FileLength);
+        if (lakeBytes > 0 && pendingBytes > FoldRebuildShare * lakeBytes)
+        {
+            return $"the pending batches hold {pendingBytes:N0} of the lake's {lakeBytes:N0} bytes, more than the rebuild share {FoldRebuildShare:0.##}";
+        }
+
+        var batchIds = string.Join(", ", pending.Select(b => $"'{b.BatchId.Replace("'", "''", StringComparison.Ordinal)}'"));
+        foreach (var (folder, view) in ResolvedKinds.Select(k => (k.Kind, "raw_" + k.Kind)).Append(("quarantine", "quarantine")))
+        {
+            var live = lists.TryGetValue(folder, out var l) ? l.ToHashSet(StringComparer.Ordinal) : [];
+            var prefix = Path.Combine(LakeRoot, folder) + Path.DirectorySeparatorChar;
+            var own = files.Where(f => f.StartsWith(prefix, StringComparison.Ordinal) && live.Contains(f)).Distinct().Order(StringComparer.Ordinal).ToList();
+            // A listed file that is gone was merged by compaction: its rows are in the partition's compacted files.
+            var merged = files.Where(f => f.StartsWith(prefix, StringComparison.Ordinal) && !File.Exists(f)).Select(Path.GetDirectoryName).ToHashSet(StringComparer.Ordinal);
+            var compacted = live.Where(f => merged.Contains(Path.GetDirectoryName(f)) && Path.GetFileName(f).StartsWith(CompactedPrefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToList();
+            var reads = new List<string>();
+            if (own.Count > 0)
+            {
+                reads.Add($"select * from {ReadFiles(own)}");
+            }
+
+            if (compacted.Count > 0)
+            {
+                reads.Add($"select * from {ReadFiles(compacted)} where batch_id in ({batchIds})");
+            }
+
+            var read = reads.Count == 0 ? "typed" : $"({string.Join(" union all by name ", reads)})";
+            var sql = SqlScripts.Get(view).Replace("{{lake}}", Quote(LakeRoot), StringComparison.Ordinal)
+                .Replace(BoundLake.Glob(LakeRoot, folder), read, StringComparison.Ordinal);
+            Execute(sql);
+            Copy($"select * from {view}", Path.Combine(work, $"pending_{folder}.parquet"));
+        }
+
+        return null;
+
+        static long FileLength(string path)
+        {
+            try
+            {
+                return new FileInfo(path).Length;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+
+        static string ReadFiles(IEnumerable<string> paths) =>
+            $"read_parquet([{string.Join(", ", paths.Select(p => "'" + Quote(p) + "'"))}], hive_partitioning = true, union_by_name = true)";
+    }
+
+    /// <summary>
+    /// The fold proper, on this (the fold's own) connection: from the version in <paramref name="oldFolder"/> and the
+    /// pending rows in <paramref name="work"/>, writes every table of the new version into <paramref name="staging"/>.
+    /// </summary>
+    private void FoldInto(string oldFolder, string staging, string work, Action<string>? step)
+    {
+        string Old(string table) => $"read_parquet('{Quote(Path.Combine(oldFolder, table + ".parquet"))}')";
+        string New(string table) => $"read_parquet('{Quote(Path.Combine(staging, table + ".parquet"))}')";
+
+        // 1. The resolved tables take the pending rows: latest wins per key, by the views' own files (decisions.sql, ...)
+        // over the previous resolved row of each delivered key and the delivered rows.
+        var changedAny = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (kind, key) in ResolvedKinds)
+        {
+            var pending = $"read_parquet('{Quote(Path.Combine(work, $"pending_{kind}.parquet"))}')";
+            Execute($"create or replace temp view fold_old_{kind} as select * from {Old("resolved_" + kind)}");
+            Execute($"create or replace temp table fold_changed_{kind} as select distinct {key} from {pending} where {key} is not null");
+            Execute($"""
+                create or replace view raw_{kind} as
+                select * from fold_old_{kind} where {key} in (select {key} from fold_changed_{kind})
+                union all by name
+                select * from {pending}
+                """);
+            Execute(SqlScripts.Get(kind));
+            Execute($"create or replace temp table fold_upd_{kind} as select * from {kind}");
+            changedAny[kind] = ToLong(ReadRows($"select count(*) as n from fold_changed_{kind}")[0]["n"]) > 0;
+            if (changedAny[kind])
+            {
+                Copy($"""
+                    select * from fold_old_{kind} o where not exists (select 1 from fold_changed_{kind} c where c.{key} = o.{key})
+                    union all by name
+                    select * from fold_upd_{kind}
+                    """, Path.Combine(staging, $"resolved_{kind}.parquet"));
+            }
+            else
+            {
+                Link(Path.Combine(oldFolder, $"resolved_{kind}.parquet"), Path.Combine(staging, $"resolved_{kind}.parquet"));
+            }
+
+            Execute($"create or replace temp view fold_new_{kind} as select * from {New("resolved_" + kind)}");
+        }
+
+        var pendingQuarantine = $"read_parquet('{Quote(Path.Combine(work, "pending_quarantine.parquet"))}')";
+        Copy($"""
+            select * from {Old("quarantine_batches")} o
+            where not exists (select 1 from {pendingQuarantine} p where p.batch_id is not distinct from o.batch_id)
+            union all by name
+            select batch_id, count(*)::bigint as records from {pendingQuarantine} group by batch_id
+            """, Path.Combine(staging, "quarantine_batches.parquet"));
+        step?.Invoke("resolved");
+
+        // 2. The cases whose figures can change, and their snapshot rows derived anew by the unchanged views over the
+        // resolved rows of only those cases.
+        Execute($"create or replace temp table fold_cases as {SqlScripts.Get("fold_cases")}");
+        Execute("delete from fold_cases where case_id is null");
+        LastFoldCases = ToLong(ReadRows("select count(*) as n from fold_cases")[0]["n"]);
+        var snapshots = new[] { "cases", "case_audits", "case_reviews" };
+        if (LastFoldCases == 0)
+        {
+            foreach (var table in snapshots.Concat(AggregateTables))
+            {
+                Link(Path.Combine(oldFolder, table + ".parquet"), Path.Combine(staging, table + ".parquet"));
+            }
+
+            Copy(
+                $"select * replace ((select coalesce(sum(records), 0)::bigint from {New("quarantine_batches")}) as quarantined_records) from {Old("data_quality")}",
+                Path.Combine(staging, "data_quality.parquet"));
+            return;
+        }
+
+        Execute("create or replace view decisions as select * from fold_new_decisions where case_id in (select case_id from fold_cases)");
+        Execute("create or replace view labels as select * from fold_new_labels where case_id in (select case_id from fold_cases)");
+        Execute("create or replace view reviews as select * from fold_new_reviews where case_id in (select case_id from fold_cases)");
+        Execute("create or replace view qa_audits as select * from fold_new_qa_audits where review_id in (select review_id from reviews)");
+        Execute(SqlScripts.Get("cases"));
+        Execute(SqlScripts.Get("case_audits"));
+        var fresh = Path.Combine(work, "cases_folded.parquet");
+        Copy("select * from cases", fresh);
+        Execute($"create or replace temp view scope as select * from read_parquet('{Quote(fresh)}')");
+        Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(work, "case_audits_folded.parquet"));
+        Copy(SqlScripts.Get("rollup_case_reviews"), Path.Combine(work, "case_reviews_folded.parquet"));
+        foreach (var table in snapshots)
+        {
+            Copy($"""
+                select * from {Old(table)} o where not exists (select 1 from fold_cases t where t.case_id = o.case_id)
+                union all by name
+                select * from read_parquet('{Quote(Path.Combine(work, table + "_folded.parquet"))}')
+                """, Path.Combine(staging, table + ".parquet"));
+        }
+
+        step?.Invoke("snapshots");
+
+        // 3. Data quality: the previous counts moved by what the fold cases (and the audits they reach) change.
+        Execute($"create or replace temp table fold_audit_candidates as {SqlScripts.Get("fold_audit_candidates")}");
+        var before = ReadRows(SqlScripts.Get("fold_orphans").Replace("{{state}}", "old", StringComparison.Ordinal))[0];
+        var after = ReadRows(SqlScripts.Get("fold_orphans").Replace("{{state}}", "new", StringComparison.Ordinal))[0];
+        string Delta(string column) => $"({column} + {ToLong(after[column]) - ToLong(before[column])})::bigint as {column}";
+        Copy(
+            $"""
+            select * replace (
+                {Delta("orphan_labels")}, {Delta("orphan_reviews")}, {Delta("orphan_qa_audits")},
+                (select coalesce(sum(records), 0)::bigint from {New("quarantine_batches")}) as quarantined_records)
+            from {Old("data_quality")}
+            """,
+            Path.Combine(staging, "data_quality.parquet"));
+
+        // 4. The daily tables: the rows of every scored date a fold case had before or has now, recomputed from the new
+        // snapshot's cases of those dates; every other date's rows kept.
+        Execute($"""
+            create or replace temp table fold_days as
+            select distinct scored_date from {Old("cases")} where case_id in (select case_id from fold_cases)
+            union
+            select distinct scored_date from read_parquet('{Quote(fresh)}')
+            """);
+        LastFoldDays = ToLong(ReadRows("select count(*) as n from fold_days")[0]["n"]);
+        Execute("drop view if exists scope; drop view if exists scope_audits");
+        Execute($"create or replace temp table scope as select * from {New("cases")} where scored_date in (select scored_date from fold_days)");
+        Execute($"create or replace temp table scope_audits as select * from {New("case_audits")} where case_id in (select case_id from scope)");
+        foreach (var table in AggregateTables)
+        {
+            Copy($"""
+                select * from {Old(table)} o where not exists (select 1 from fold_days d where d.scored_date = o.scored_date)
+                union all by name
+                select * from ({SqlScripts.Get($"rollup_{table}")})
+                """, Path.Combine(staging, table + ".parquet"));
+        }
+
+        step?.Invoke("daily");
+    }
+
+    /// <summary>A hard link of an unchanged table into the new version (a copy where the file system has none).</summary>
+    private static void Link(string source, string target)
+    {
+        if (!OperatingSystem.IsWindows() && HardLink(source, target) == 0)
+        {
+            return;
+        }
+
+        File.Copy(source, target, overwrite: true);
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int HardLink(string oldPath, string newPath);
+
+    /// <summary>
+    /// The lake lock the ETL's publishes and compaction's swaps hold (<c>&lt;lake&gt;/_journal/.lock</c>, an exclusively
+    /// opened file the OS releases when its holder dies): held while a fold copies the pending batches.
+    /// </summary>
+    private IDisposable AcquireLakeLock() => AcquireFileLock(Path.Combine(LakeRoot, "_journal", ".lock"), TimeSpan.FromMinutes(10));
+
+    /// <summary>The fold lock (<c>&lt;lake&gt;/_rollups/.fold.lock</c>): one fold or rebuild of a lake at a time.</summary>
+    private IDisposable AcquireFoldLock() => AcquireFileLock(Path.Combine(LakeRoot, RollupFolder, ".fold.lock"), TimeSpan.FromMinutes(60));
+
+    private static FileStream AcquireFileLock(string path, TimeSpan patience)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var started = Environment.TickCount64;
+        var delay = 2;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                if (Environment.TickCount64 - started > patience.TotalMilliseconds)
+                {
+                    throw new TimeoutException($"the lock {path} has been held for more than {patience.TotalMinutes:0} minutes", ex);
+                }
+            }
+
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+}
