@@ -38,8 +38,8 @@ public sealed partial class Warehouse
     public long LastFoldDays { get; private set; }
 
     /// <summary>
-    /// Pending batches up to this share of the lake's bytes are folded incrementally; more than that rebuilds (default
-    /// 0.3: beyond it a rebuild reads about as much and is simpler).
+    /// Pending batches up to this share of the lake's bytes (or up to 16 MiB) are folded incrementally; more than that
+    /// rebuilds (default 0.3: beyond it a rebuild reads about as much and is simpler).
     /// </summary>
     public double FoldRebuildShare
     {
@@ -48,6 +48,9 @@ public sealed partial class Warehouse
     }
 
     private double _foldRebuildShare = 0.3;
+
+    /// <summary>Pending batches up to this size (16 MiB) are always folded incrementally, whatever their share of a small lake.</summary>
+    private const long FoldAlwaysBytes = 16L << 20;
 
     /// <summary>Test hook: called with each step's name during an incremental fold (a throw there is a crash mid-fold).</summary>
     internal Action<string>? FoldStep { get; set; }
@@ -156,7 +159,7 @@ public sealed partial class Warehouse
 
         var lakeBytes = lists.Values.SelectMany(f => f).Sum(FileLength);
         var pendingBytes = files.Sum(FileLength);
-        if (lakeBytes > 0 && pendingBytes > FoldRebuildShare * lakeBytes)
+        if (pendingBytes > FoldAlwaysBytes && pendingBytes > FoldRebuildShare * lakeBytes)
         {
             return $"the pending batches hold {pendingBytes:N0} of the lake's {lakeBytes:N0} bytes, more than the rebuild share {FoldRebuildShare:0.##}";
         }

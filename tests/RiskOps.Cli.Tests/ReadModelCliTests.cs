@@ -77,14 +77,17 @@ public sealed class ReadModelCliTests : IDisposable
         // A new batch: pending until a reader or `riskops rollup` folds it.
         await IngestAsync("decisions_2.csv", MoreDecisions);
         var fold = await CliRunner.RunAsync("rollup", "--lake", Lake);
-        Assert.StartsWith("rollup version 3 published (1 batch folded", fold.StdOut, StringComparison.Ordinal);
+        Assert.StartsWith("rollup version 3 published (1 batch folded, incremental: 1 case on 1 day recomputed", fold.StdOut, StringComparison.Ordinal);
+        var afterFold = await CliRunner.RunJsonAsync("metrics", "--lake", Lake, "--json", "--as-of", "2026-11-20T00:00:00Z");
+        var rawAfterFold = await CliRunner.RunJsonAsync("metrics", "--lake", Lake, "--json", "--as-of", "2026-11-20T00:00:00Z", "--raw");
+        Assert.Equal(WithoutRollupVersion(rawAfterFold), WithoutRollupVersion(afterFold));
         await IngestAsync("decisions_3.csv", MoreDecisions.Replace("c4,", "c5,", StringComparison.Ordinal));
         var metrics = await CliRunner.RunJsonAsync("metrics", "--lake", Lake, "--json", "--as-of", "2026-11-20T00:00:00Z");
         Assert.Equal(4, metrics.GetProperty("lake_version").GetInt64());
         Assert.Equal(4, metrics.GetProperty("rollup_version").GetInt64());
         Assert.Equal(5, metrics.GetProperty("overall").GetProperty("decisions").GetInt64());
         var rebuild = await CliRunner.RunAsync("rollup", "--lake", Lake, "--rebuild");
-        Assert.StartsWith("rollup version 4 published", rebuild.StdOut, StringComparison.Ordinal);
+        Assert.StartsWith("rollup version 4 published (0 batches folded, rebuilt: --rebuild", rebuild.StdOut, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -34,14 +34,21 @@ internal static class RollupCommand
                     DataThrough = rollup.DataThrough,
                     Built = built,
                     FoldedBatches = built ? pending : 0,
+                    Fold = warehouse.LastFold.ToString().ToLowerInvariant(),
+                    RebuildReason = warehouse.LastRebuildReason,
+                    FoldedCases = warehouse.LastFoldCases,
+                    FoldedDays = warehouse.LastFoldDays,
                     Folder = rollup.Folder,
                 }) + "\n");
                 return 0;
             }
 
             var through = rollup.DataThrough is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+            var how = warehouse.LastFold == FoldKind.Incremental
+                ? $"incremental: {warehouse.LastFoldCases:N0} case{(warehouse.LastFoldCases == 1 ? "" : "s")} on {warehouse.LastFoldDays:N0} day{(warehouse.LastFoldDays == 1 ? "" : "s")} recomputed"
+                : $"rebuilt: {warehouse.LastRebuildReason}";
             Console.Out.Write(built
-                ? $"rollup version {rollup.LakeVersion} published ({pending} batch{(pending == 1 ? "" : "es")} folded; data through {through})\n"
+                ? $"rollup version {rollup.LakeVersion} published ({pending} batch{(pending == 1 ? "" : "es")} folded, {how}; data through {through})\n"
                 : $"rollup version {rollup.LakeVersion} is current (nothing pending; data through {through})\n");
             return 0;
         });
