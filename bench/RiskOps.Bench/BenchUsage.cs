@@ -12,6 +12,8 @@ internal static class BenchUsage
               demo    [--cases N]                        demo generation speed (rows/s, no landing) and landing of the demo
               drain   [--files N] [--rows N] [--pg CS]   Hangfire worker drain rate (see Drain/DrainBenchmark.cs)
               lake    [--decisions N] [--rollups]        only generate (and cache) the synthetic lake; --rollups also builds its rollup
+              fold    [--decisions N] [--batches B] [--batch-decisions R]
+                                                         incremental fold of landed batches vs a rebuild of the same lake
               metrics [--decisions N] [--runs R] [--all-only] [--rollup-only] [--reuse-rollup]
                                                          GetMetrics through the project vs the same SQL on plain DuckDB, and with rollups
               pages   [--decisions N] [--requests R]     dashboard page server time p50/p95 on loopback

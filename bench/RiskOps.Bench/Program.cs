@@ -1,6 +1,7 @@
 using RiskOps.Bench;
 using RiskOps.Bench.Demo;
 using RiskOps.Bench.Drain;
+using RiskOps.Bench.Fold;
 using RiskOps.Bench.Ingest;
 using RiskOps.Bench.Metrics;
 using RiskOps.Bench.Pages;
@@ -16,6 +17,7 @@ return args.Length == 0 ? BenchUsage.Print() : args[0] switch
     "demo" => await DemoBenchmark.RunAsync(args),
     "drain" => await DrainBenchmark.RunAsync(args),
     "lake" => SyntheticLake.Generate(args),
+    "fold" => FoldBenchmark.Run(args),
     "metrics" => await MetricsBenchmark.RunAsync(args),
     "profile" => ProfileBenchmark.Run(args),
     "overview" => OverviewBenchmark.Run(args),

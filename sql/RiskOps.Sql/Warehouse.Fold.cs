@@ -49,11 +49,31 @@ public sealed partial class Warehouse
 
     private double _foldRebuildShare = 0.3;
 
-    /// <summary>Pending batches up to this size (16 MiB) are always folded incrementally, whatever their share of a small lake.</summary>
-    private const long FoldAlwaysBytes = 16L << 20;
+    /// <summary>Pending batches up to this size (default 16 MiB) are always folded incrementally, whatever their share of a small lake.</summary>
+    public long FoldAlwaysBytes
+    {
+        get => _foldAlwaysBytes;
+        set => _foldAlwaysBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a size in bytes");
+    }
+
+    private long _foldAlwaysBytes = 16L << 20;
 
     /// <summary>Test hook: called with each step's name during an incremental fold (a throw there is a crash mid-fold).</summary>
     internal Action<string>? FoldStep { get; set; }
+
+    /// <summary>Wall milliseconds of each step of the last incremental fold, in order (for the bench and the job's log).</summary>
+    public IReadOnlyList<(string Step, double Ms)> LastFoldTimings => _foldTimings;
+
+    private readonly List<(string Step, double Ms)> _foldTimings = [];
+
+    private System.Diagnostics.Stopwatch _foldWatch = new();
+
+    private void Step(string name)
+    {
+        _foldTimings.Add((name, _foldWatch.Elapsed.TotalMilliseconds));
+        _foldWatch.Restart();
+        FoldStep?.Invoke(name);
+    }
 
     /// <summary>
     /// Folds the batches published after the current version into a new version (docs/operations.md, "Incremental
@@ -71,6 +91,8 @@ public sealed partial class Warehouse
     {
         LastFoldCases = 0;
         LastFoldDays = 0;
+        _foldTimings.Clear();
+        _foldWatch = System.Diagnostics.Stopwatch.StartNew();
         if (PublishedRollupMetadata() is not var (oldFolder, old))
         {
             return Rebuild("no published rollup version of this format");
@@ -93,7 +115,7 @@ public sealed partial class Warehouse
         Directory.CreateDirectory(work);
         try
         {
-            using var fold = new Warehouse(LakeRoot) { FoldRebuildShare = FoldRebuildShare };
+            using var fold = new Warehouse(LakeRoot) { FoldRebuildShare = FoldRebuildShare, FoldAlwaysBytes = FoldAlwaysBytes };
             fold.Execute($"set temp_directory = '{Quote(Path.Combine(work, "spill"))}'");
             fold.Execute("set preserve_insertion_order = false");
             LakeState lake;
@@ -107,11 +129,11 @@ public sealed partial class Warehouse
                 }
             }
 
-            FoldStep?.Invoke("pending copied");
-            fold.FoldInto(oldFolder, staging, work, FoldStep);
+            Step("pending copied");
+            fold.FoldInto(oldFolder, staging, work, Step);
             (LastFoldCases, LastFoldDays) = (fold.LastFoldCases, fold.LastFoldDays);
             Directory.Delete(work, recursive: true);
-            FoldStep?.Invoke("before publish");
+            Step("before publish");
             var state = SourceState();
             var metadata = new RollupMetadata(version, now.ToUniversalTime(), state.Files, state.MaxWriteTicks, state.TotalBytes, lake.Version, lake.DataThrough(), RollupFormat);
             return Publish(root, staging, metadata);
@@ -214,7 +236,7 @@ public sealed partial class Warehouse
     /// The fold proper, on this (the fold's own) connection: from the version in <paramref name="oldFolder"/> and the
     /// pending rows in <paramref name="work"/>, writes every table of the new version into <paramref name="staging"/>.
     /// </summary>
-    private void FoldInto(string oldFolder, string staging, string work, Action<string>? step)
+    private void FoldInto(string oldFolder, string staging, string work, Action<string> step)
     {
         string Old(string table) => $"read_parquet('{Quote(Path.Combine(oldFolder, table + ".parquet"))}')";
         string New(string table) => $"read_parquet('{Quote(Path.Combine(staging, table + ".parquet"))}')";
@@ -250,6 +272,7 @@ public sealed partial class Warehouse
             }
 
             Execute($"create or replace temp view fold_new_{kind} as select * from {New("resolved_" + kind)}");
+            step($"resolved_{kind}");
         }
 
         var pendingQuarantine = $"read_parquet('{Quote(Path.Combine(work, "pending_quarantine.parquet"))}')";
@@ -259,13 +282,14 @@ public sealed partial class Warehouse
             union all by name
             select batch_id, count(*)::bigint as records from {pendingQuarantine} group by batch_id
             """, Path.Combine(staging, "quarantine_batches.parquet"));
-        step?.Invoke("resolved");
+        step("resolved");
 
         // 2. The cases whose figures can change, and their snapshot rows derived anew by the unchanged views over the
         // resolved rows of only those cases.
         Execute($"create or replace temp table fold_cases as {SqlScripts.Get("fold_cases")}");
         Execute("delete from fold_cases where case_id is null");
         LastFoldCases = ToLong(ReadRows("select count(*) as n from fold_cases")[0]["n"]);
+        step("fold cases");
         var snapshots = new[] { "cases", "case_audits", "case_reviews" };
         if (LastFoldCases == 0)
         {
@@ -291,6 +315,7 @@ public sealed partial class Warehouse
         Execute($"create or replace temp view scope as select * from read_parquet('{Quote(fresh)}')");
         Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(work, "case_audits_folded.parquet"));
         Copy(SqlScripts.Get("rollup_case_reviews"), Path.Combine(work, "case_reviews_folded.parquet"));
+        step("cases derived");
         foreach (var table in snapshots)
         {
             Copy($"""
@@ -300,7 +325,7 @@ public sealed partial class Warehouse
                 """, Path.Combine(staging, table + ".parquet"));
         }
 
-        step?.Invoke("snapshots");
+        step("snapshots");
 
         // 3. Data quality: the previous counts moved by what the fold cases (and the audits they reach) change.
         Execute($"create or replace temp table fold_audit_candidates as {SqlScripts.Get("fold_audit_candidates")}");
@@ -315,6 +340,8 @@ public sealed partial class Warehouse
             from {Old("data_quality")}
             """,
             Path.Combine(staging, "data_quality.parquet"));
+
+        step("data quality");
 
         // 4. The daily tables: the rows of every scored date a fold case had before or has now, recomputed from the new
         // snapshot's cases of those dates; every other date's rows kept.
@@ -337,7 +364,49 @@ public sealed partial class Warehouse
                 """, Path.Combine(staging, table + ".parquet"));
         }
 
-        step?.Invoke("daily");
+        step("daily");
+    }
+
+    /// <summary>The pin on the rollup version this warehouse has bound (null when none).</summary>
+    private FileStream? _rollupPin;
+
+    /// <summary>
+    /// Pins the version in <paramref name="folder"/>: its <c>rollup.json</c> opened shared (on Unix .NET takes a shared
+    /// <c>flock</c>), so <see cref="TryRemoveVersion"/>'s exclusive open fails while any reader, in any process, holds
+    /// it. Null when it cannot be pinned (the version is being removed: the read then meets the vanished-file retry).
+    /// </summary>
+    private static FileStream? PinRollup(string folder)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(folder, "rollup.json"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes a version folder unless a reader pins it (see <see cref="PinRollup"/>); the exclusive open is held while
+    /// the folder is deleted, so no reader pins it meanwhile. False when pinned or still open.
+    /// </summary>
+    private static bool TryRemoveVersion(string folder)
+    {
+        var metadata = Path.Combine(folder, "rollup.json");
+        try
+        {
+            using (File.Exists(metadata) ? new FileStream(metadata, FileMode.Open, FileAccess.ReadWrite, FileShare.None) : null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A hard link of an unchanged table into the new version (a copy where the file system has none).</summary>

@@ -474,7 +474,13 @@ public sealed partial class Warehouse
         var abandoned = new DirectoryInfo(root).EnumerateDirectories(".staging-*")
             .Where(d => d.LastWriteTimeUtc < published.AddDays(-1))
             .Select(d => d.Name);
-        foreach (var name in old.Take(Math.Max(0, old.Count - 1)).Concat(abandoned))
+        foreach (var name in old.Take(Math.Max(0, old.Count - 1)))
+        {
+            // Pinned by a reader (any process): removed by a later fold, once no reader holds it.
+            TryRemoveVersion(Path.Combine(root, name));
+        }
+
+        foreach (var name in abandoned)
         {
             try
             {
@@ -482,7 +488,7 @@ public sealed partial class Warehouse
             }
             catch (IOException)
             {
-                // Still open by a reader: removed on a later run.
+                // Being removed by another process: gone on a later run.
             }
         }
     }

@@ -298,6 +298,8 @@ public sealed partial class Warehouse : IDisposable
     /// <summary>Closes the connection.</summary>
     public void Dispose()
     {
+        _rollupPin?.Dispose();
+        _rollupPin = null;
         ForgetPreparedCommands();
         DisposeWorkers();
         _connection.Dispose();
@@ -474,6 +476,9 @@ public sealed partial class Warehouse : IDisposable
         if (_rollupViews != rollup)
         {
             DropRollupViews();
+            // Pinned while bound: a fold removes an older version only when no reader holds it (Warehouse.Fold.cs).
+            _rollupPin?.Dispose();
+            _rollupPin = PinRollup(rollup);
             _rollupGeneration++;
             Execute(SqlScripts.Get("scope_filter_table"));
             _scopeFilterKey = null;

@@ -220,6 +220,40 @@ public sealed class IncrementalFoldTests
     }
 
     [Fact]
+    public void OldVersion_PinnedByAReader_KeptUntilTheReaderLetsGo()
+    {
+        using var lake = new TestLake();
+        var landed = new ListedLake(lake);
+        var parts = Split(RandomLake.Generate(71, 120)).ToList();
+        landed.Publish(parts[0], T0);
+        using var folder = Warehouse.Open(lake.Root);
+        folder.FoldRebuildShare = 1;
+        var (pinned, _) = folder.Fold(T0);
+        var reader = Warehouse.Open(lake.Root);
+        reader.ServePublishedRollup = true;
+        var before = reader.GetThresholds(MetricFilters.None);
+        Assert.True(reader.LastScopeFromRollup);
+
+        // Three more versions: without the pin the oldest would go at the second (one older version is kept a round).
+        for (var i = 1; i <= 3; i++)
+        {
+            landed.Publish(parts[i], T0.AddMinutes(i));
+            folder.Fold(T0.AddMinutes(i));
+        }
+
+        Assert.True(Directory.Exists(pinned.Folder), "a version a reader has bound was removed");
+        Assert.NotEmpty(before.ByCaseType);
+
+        // The reader's next read binds the newest version and lets the old one go: the next fold removes it.
+        reader.GetThresholds(MetricFilters.None);
+        landed.Publish(parts[4], T0.AddMinutes(4));
+        folder.Fold(T0.AddMinutes(4));
+        Assert.False(Directory.Exists(pinned.Folder), "the version no reader holds any more was kept");
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(lake.Root, Warehouse.RollupFolder), "v*").Length);
+        reader.Dispose();
+    }
+
+    [Fact]
     public void Fold_ManifestsListNoFiles_RebuildsInstead()
     {
         using var lake = TestLake.Create(RandomLake.Generate(68, 60));
@@ -247,6 +281,7 @@ public sealed class IncrementalFoldTests
         }
 
         warehouse.FoldRebuildShare = 0.01;
+        warehouse.FoldAlwaysBytes = 0;
         warehouse.Fold(T0.AddMinutes(2));
         Assert.Equal(FoldKind.Rebuild, warehouse.LastFold);
         Assert.Throws<ArgumentOutOfRangeException>(() => warehouse.FoldRebuildShare = 1.5);
