@@ -196,8 +196,11 @@ public sealed partial class Warehouse : IDisposable
                     command.Parameters.Add(new DuckDBParameter(name, value));
                 }
 
-                using var reader = command.ExecuteReader();
-                return ReadResult(reader);
+                return Interruptible(command, () =>
+                {
+                    using var reader = command.ExecuteReader();
+                    return ReadResult(reader);
+                });
             });
         }
     }
@@ -479,6 +482,10 @@ public sealed partial class Warehouse : IDisposable
             // Pinned while bound: a fold removes an older version only when no reader holds it (Warehouse.Fold.cs).
             _rollupPin?.Dispose();
             _rollupPin = PinRollup(rollup);
+            // A binding cut short (an error, an interrupted call) left _rollupViews null: start the statement lists anew.
+            _scopeViewStatements.Clear();
+            _fullScopeViewStatements.Clear();
+            _rollupFullBound = false;
             _rollupGeneration++;
             Execute(SqlScripts.Get("scope_filter_table"));
             _scopeFilterKey = null;
@@ -497,6 +504,7 @@ public sealed partial class Warehouse : IDisposable
 
         if (full && !_rollupFullBound)
         {
+            _fullScopeViewStatements.Clear();
             foreach (var table in FullDetailTables)
             {
                 BindRollupTable(rollup, table, _fullScopeViewStatements);
@@ -631,23 +639,26 @@ public sealed partial class Warehouse : IDisposable
             command.Parameters.Add(parameter);
         }
 
-        using var reader = command.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (reader.Read())
+        return Interruptible(command, () =>
         {
-            var row = new Dictionary<string, object?>(reader.FieldCount, StringComparer.Ordinal);
-            for (var i = 0; i < reader.FieldCount; i++)
+            using var reader = command.ExecuteReader();
+            var rows = new List<Dictionary<string, object?>>();
+            while (reader.Read())
             {
-                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                var row = new Dictionary<string, object?>(reader.FieldCount, StringComparer.Ordinal);
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
             }
 
-            rows.Add(row);
-        }
-
-        // Moving past the last result lets the command mark its statements prepared (DuckDB.NET sets that flag only
-        // once the statement list has been enumerated to the end); otherwise a kept command re-prepares every time.
-        reader.NextResult();
-        return rows;
+            // Moving past the last result lets the command mark its statements prepared (DuckDB.NET sets that flag only
+            // once the statement list has been enumerated to the end); otherwise a kept command re-prepares every time.
+            reader.NextResult();
+            return rows;
+        });
     }
 
     /// <summary>Runs statements that return nothing.</summary>
@@ -663,7 +674,79 @@ public sealed partial class Warehouse : IDisposable
             command.Parameters.Add(parameter);
         }
 
-        command.ExecuteNonQuery();
+        Interruptible(command, command.ExecuteNonQuery);
+    }
+
+    private static readonly AsyncLocal<CancellationToken> FlowCancellation = new();
+    private static long _interruptedStatements;
+
+    /// <summary>Statements of any warehouse in this process stopped by a cancelled <see cref="CancelWhen"/> scope.</summary>
+    public static long InterruptedStatements => Interlocked.Read(ref _interruptedStatements);
+
+    /// <summary>The token of the innermost <see cref="CancelWhen"/> scope of this flow (none outside one).</summary>
+    public static CancellationToken FlowCancellationToken => FlowCancellation.Value;
+
+    /// <summary>
+    /// Until the returned scope is disposed, every statement this flow runs on any warehouse (the rollup workers it starts
+    /// included) is bound to <paramref name="token"/>: once it is cancelled no new statement starts and the running one is
+    /// interrupted inside DuckDB (<see cref="DuckDBCommand.Cancel"/>, i.e. <c>duckdb_interrupt</c> on its connection), so
+    /// the call throws <see cref="OperationCanceledException"/> and the connection is free for the next caller at once.
+    /// Clean-up statements (<c>drop</c>, <c>reset</c>) always run to the end, so a cancelled call leaves the shared
+    /// connection exactly as a finished one does. The scope must be disposed on the flow that created it.
+    /// </summary>
+    public static IDisposable CancelWhen(CancellationToken token)
+    {
+        var previous = FlowCancellation.Value;
+        FlowCancellation.Value = token;
+        return new CancellationScope(previous);
+    }
+
+    private sealed class CancellationScope(CancellationToken previous) : IDisposable
+    {
+        public void Dispose() => FlowCancellation.Value = previous;
+    }
+
+    /// <summary>Runs one command under the flow's cancellation (<see cref="CancelWhen"/>).</summary>
+    private static T Interruptible<T>(DuckDBCommand command, Func<T> run)
+    {
+        var token = FlowCancellation.Value;
+        if (!token.CanBeCanceled || IsCleanup(command.CommandText))
+        {
+            return run();
+        }
+
+        token.ThrowIfCancellationRequested();
+        var registration = token.Register(() =>
+        {
+            try
+            {
+                command.Cancel();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+            {
+                // The command finished in the same instant; an interrupt of an idle connection is cleared by its next query.
+            }
+        });
+        try
+        {
+            return run();
+        }
+        catch (Exception ex) when (token.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _interruptedStatements);
+            throw ex as OperationCanceledException ?? new OperationCanceledException("the statement was interrupted", ex, token);
+        }
+        finally
+        {
+            // Waits for a callback running right now, so no interrupt outlives this statement.
+            registration.Dispose();
+        }
+    }
+
+    private static bool IsCleanup(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        return text.StartsWith("drop ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("reset ", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>(Re)creates the views when the files they read have changed since they were bound.</summary>

@@ -9,6 +9,9 @@ internal static class DashboardExtensions
     /// <summary>Razor pages (anti-forgery on every form is Razor's default).</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
+        builder.Services.AddSingleton<PageDeadlines>();
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/", Policies.Dashboards);

@@ -20,7 +20,13 @@ internal static class ExportEndpoints
         return app;
     }
 
-    private static async Task<IResult> Export(string page, string table, HttpContext context, DashboardData data, IAuthorizationService authorization)
+    private static async Task<IResult> Export(string page, string table, HttpContext context, DashboardData data, IAuthorizationService authorization, PageDeadlines deadlines)
+    {
+        using var deadline = deadlines.Start(context);
+        return await deadline.AnswerAsync(() => ExportAsync(page, table, context, data, authorization));
+    }
+
+    private static async Task<IResult> ExportAsync(string page, string table, HttpContext context, DashboardData data, IAuthorizationService authorization)
     {
         var definition = DashboardPages.Find(page);
         if (definition is null)

@@ -24,7 +24,13 @@ internal static partial class WorklistEndpoints
         return app;
     }
 
-    private static IResult Export(HttpContext context, DashboardData data)
+    private static async Task<IResult> Export(HttpContext context, DashboardData data, PageDeadlines deadlines)
+    {
+        using var deadline = deadlines.Start(context);
+        return await deadline.AnswerAsync(() => Task.FromResult(Build(context, data)));
+    }
+
+    private static IResult Build(HttpContext context, DashboardData data)
     {
         DashboardFilters filters;
         try

@@ -41,6 +41,14 @@ internal static class RiskOpsMetrics
     public static readonly Gauge UnreadableFiles = Metrics.CreateGauge(
         "riskops_lake_unreadable_files", "Parquet files of the lake that cannot be read (truncated or damaged).");
 
+    /// <summary>
+    /// <c>riskops_page_interrupted_total{reason}</c>: dashboard pages and exports whose work was stopped early — <c>timeout</c>
+    /// (answered 503 after <c>Dashboard:QueryTimeout</c>) or <c>client_left</c> (the browser closed the request).
+    /// </summary>
+    public static readonly Counter PagesInterrupted = Metrics.CreateCounter(
+        "riskops_page_interrupted_total", "Dashboard pages and exports stopped early: timeout (answered 503) or client_left.",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     /// <summary>Counts one landed batch (a re-delivery that landed nothing is not counted).</summary>
     public static void Batch(string path, IngestResult result, TimeSpan elapsed)
     {

@@ -9,7 +9,7 @@ using RiskOps.Web.Health;
 namespace RiskOps.Web.Pages;
 
 /// <summary>Every dashboard page: parses the URL filters, asks the page's builder, renders its sections.</summary>
-internal sealed class DashboardModel(DashboardData data, IAuthorizationService authorization) : PageModel
+internal sealed class DashboardModel(DashboardData data, IAuthorizationService authorization, PageDeadlines deadlines) : PageModel
 {
     /// <summary>The page definition.</summary>
     public DashboardPage Definition { get; private set; } = DashboardPages.All[0];
@@ -32,6 +32,9 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
     /// <summary>The filter error shown with HTTP 400.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>The message of a page that ran out of time (HTTP 503), else null.</summary>
+    public string? TimedOut { get; private set; }
+
     /// <summary>The query for CSV links: the filters plus the page's own keys.</summary>
     public string ExportQuery => Request.QueryString.Value ?? "";
 
@@ -49,6 +52,28 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
         }
 
         ViewData["PageKey"] = page.Key;
+        using var deadline = deadlines.Start(HttpContext);
+        try
+        {
+            return Build(page);
+        }
+        catch (Exception ex) when (deadline.Ended(ex))
+        {
+            deadline.Count();
+            if (deadline.ClientLeft)
+            {
+                return new StatusCodeResult(StatusCodes.Status499ClientClosedRequest);
+            }
+
+            View = null;
+            TimedOut = deadline.Message;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Page();
+        }
+    }
+
+    private IActionResult Build(DashboardPage page)
+    {
         try
         {
             // The filter form offers the lake's values (also on an invalid-filter page, so the user can pick one).
