@@ -133,8 +133,12 @@ internal sealed record ReviewPeriod(
 internal static class Charts
 {
     /// <summary>Builds and renders one chart as SVG.</summary>
-    public static ChartModel Svg(string title, Plot plot, int width = 560, int height = 320) =>
-        new(title, ChartRender.ToSvg(plot, width, height));
+    public static ChartModel Svg(string title, Plot plot, int width = 560, int height = 320)
+    {
+        // Rendering is the page's own CPU work: a request past its deadline (or whose client left) draws nothing more.
+        RiskOps.Sql.Warehouse.FlowCancellationToken.ThrowIfCancellationRequested();
+        return new(title, ChartRender.ToSvg(plot, width, height));
+    }
 
     /// <summary>A KPI per week with axes, week labels and its target line.</summary>
     public static ChartModel Trend(string title, IReadOnlyList<(string Week, MetricSet? Set)> weeks, Kpi kpi) =>

@@ -16,14 +16,16 @@ internal static class BpoView
         var period = request.Period;
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf);
         List<QualityRow> Rows(string dimension) => metrics.Quality.Where(q => q.Dimension == dimension).ToList();
-        var vendors = Rows("vendor");
-        var reviewers = Rows("reviewer")
-            .OrderBy(q => q.QaAudits < Kpi.MinimumN ? 1 : 0)
+        var vendors = Bound(Rows("vendor"), Categories.MaxShown);
+        var reviewers = Bound(Rows("reviewer"), Categories.MaxReviewers)
+            .OrderBy(q => q.Value == Categories.OtherLabel ? 1 : 0)
+            .ThenBy(q => q.QaAudits < Kpi.MinimumN ? 1 : 0)
             .ThenBy(q => q.DecisionAccuracy ?? 2)
             .ThenByDescending(q => q.QaAudits)
             .ThenBy(q => q.Value, StringComparer.Ordinal)
             .ToList();
-        var small = reviewers.Count(r => r.QaAudits < Kpi.MinimumN);
+        var small = reviewers.Count(r => r.QaAudits < Kpi.MinimumN && r.Value != Categories.OtherLabel);
+        var reviewerCount = Rows("reviewer").Count;
         var weeks = request.Data.Metrics(request.Period.Trend, request.AsOf).Quality.Where(q => q.Dimension == "week")
             .OrderByDescending(q => q.Value, StringComparer.Ordinal).ToList();
 
@@ -41,11 +43,38 @@ internal static class BpoView
                 },
                 new Section($"By reviewer — {period.Short}")
                 {
-                    Note = $"{Format.Count(reviewers.Count)} reviewers, sorted worst first; {Format.Count(small)} with fewer than 30 audits are listed last, greyed.",
+                    Note = $"{Format.Count(reviewerCount)} reviewers, sorted worst first; {Format.Count(small)} with fewer than 30 audits are listed last, greyed."
+                        + (reviewerCount > Categories.MaxReviewers ? $" The {Categories.MaxReviewers} with the most QA audits are listed; the other {Format.Count(reviewerCount - Categories.MaxReviewers)} in one row \"{Categories.OtherLabel}\"." : ""),
                     Tables = [Table("by_reviewer", "Per reviewer", "reviewer", reviewers, bars: true)],
                 },
                 new Section($"Per week ({period.Trend.Weeks.Count} weeks ending {period.Short})") { Tables = [Table("by_week", "Per week (week of the audited review's resolution)", "week", weeks)] },
             ]);
+    }
+
+    /// <summary>
+    /// The rows with the most QA audits (labels cut), then one "other" row summing the rest's audits (its accuracy =
+    /// correct / audits, the page's definition; no kappa, which does not add up).
+    /// </summary>
+    private static List<QualityRow> Bound(IReadOnlyList<QualityRow> rows, int max)
+    {
+        var bounded = Categories.Top(rows, q => q.QaAudits, max);
+        var shown = bounded.Shown.Select(q => new QualityRow
+        {
+            Dimension = q.Dimension, Value = q.Value is null ? null : Categories.Label(q.Value), Org = q.Org, Vendor = q.Vendor is null ? null : Categories.Label(q.Vendor),
+            QaAudits = q.QaAudits, Correct = q.Correct, DecisionAccuracy = q.DecisionAccuracy, KappaCases = q.KappaCases, Kappa = q.Kappa,
+        }).ToList();
+        if (bounded.Rest.Count > 0)
+        {
+            var audits = bounded.Rest.Sum(q => q.QaAudits);
+            var correct = bounded.Rest.Sum(q => q.Correct);
+            shown.Add(new QualityRow
+            {
+                Dimension = bounded.Rest[0].Dimension, Value = Categories.OtherLabel, QaAudits = audits, Correct = correct,
+                DecisionAccuracy = audits == 0 ? null : (double)correct / audits,
+            });
+        }
+
+        return shown;
     }
 
     /// <summary>A quality table; the org and vendor columns are left out where they repeat the row's key.</summary>

@@ -15,13 +15,22 @@ internal static class ClustersView
     public static PageView Build(PageRequest request)
     {
         var clusters = request.Data.Clusters(request.Filters.Metrics).Clusters;
-        var sections = clusters
-            .GroupBy(c => (c.CaseType, c.Label))
-            .Select(g => new Section($"{g.Key.CaseType} — {g.Key.Label}")
+        // One section per case type and label, bounded like every category list: the groups with the most error cases.
+        var groups = Categories.Top(clusters.GroupBy(c => (c.CaseType, c.Label)).ToList(), g => g.Sum(c => c.Support));
+        var sections = groups.Shown
+            .Select(g => new Section($"{Categories.Label(g.Key.CaseType)} — {g.Key.Label}")
             {
-                Tables = [new TableModel($"{g.Key.CaseType}_{g.Key.Label}".ToLowerInvariant(), $"{g.Key.CaseType} {g.Key.Label} clusters", Columns, g.Select(c => Row(request, c)).ToList())],
+                Tables = [new TableModel($"{g.Key.CaseType}_{g.Key.Label}".ToLowerInvariant(), $"{Categories.Label(g.Key.CaseType)} {g.Key.Label} clusters", Columns, g.Select(c => Row(request, c)).ToList())],
             })
             .ToList();
+        if (groups.Rest.Count > 0)
+        {
+            sections.Add(new Section("Other case types")
+            {
+                Note = $"{Format.Count(groups.Rest.Count)} more case type / label groups with {Format.Count(groups.Rest.Sum(g => g.Count()))} clusters and "
+                    + $"{Format.Count(groups.Rest.Sum(g => g.Sum(c => c.Support)))} error cases are not listed; filter by case type to see them.",
+            });
+        }
         if (sections.Count == 0)
         {
             sections.Add(new Section("Clusters") { Note = "No signal set is significantly over-represented for these filters (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)." });
@@ -105,7 +114,7 @@ internal static class ClustersView
 
     private static IReadOnlyList<Cell> Row(PageRequest request, Cluster c) =>
     [
-        c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture),
+        Categories.Label(c.CaseType), c.Label, c.Rank.ToString(CultureInfo.InvariantCulture),
         new Cell(string.Join(" + ", c.Signals), QueryHelpers.AddQueryString(request.Link("/cluster"), "cluster", Id(c))),
         Format.Count(c.Support), Format.Count(c.Cases), Format.Num(c.ExcessErrors, 1), Format.Num(c.Lift, 2),
         c.RootCauseType ?? Format.None, c.RootCauseCode ?? Format.None, RouteText(c.Route),

@@ -17,6 +17,8 @@ internal static class ModelQualityView
         var metrics = request.Data.Metrics(request.Filters.Metrics, request.AsOf, MetricsDetail.Overview);
         var trend = request.Trend();
         var weeks = trend.Select(w => w.Set ?? new MetricSet { Week = w.Week }).ToList();
+        var (caseTypes, caseTypeNote) = request.Bound(metrics.ByCaseType, m => m.CaseType, (f, rest) => f with { CaseTypes = rest }, "case types");
+        var (versions, versionNote) = request.Bound(metrics.ByModelVersion, m => m.ModelVersion, (f, rest) => f with { ModelVersions = rest }, "model versions");
         return new PageView(
             "model",
             "Model quality",
@@ -26,12 +28,13 @@ internal static class ModelQualityView
                 new Section($"Precision and recall per week ({trend.Count} weeks ending {period.Short})")
                 {
                     Charts = weeks.Count > 0 ? [Charts.Svg("Precision and recall per week (95 % Wilson)", QualityCharts.PrecisionRecallTrend(weeks), 640, 340)] : [],
-                    Tables = [Table("weekly", "Per week", "week", trend.Where(w => w.Set is not null).Select(w => w.Set!).Reverse().ToList(), m => m.Week)],
+                    Tables = [Table("weekly", "Per week", "week", trend.Where(w => w.Set is not null).Select(w => (w.Week, w.Set!)).Reverse().ToList())],
                 },
                 new Section($"Confusion matrix per case type — {period.Short}")
                 {
-                    Charts = metrics.ByCaseType.Select(m => Charts.Svg($"{m.CaseType}", QualityCharts.ConfusionMatrix(m), 300, 260)).ToList(),
-                    Tables = [Table("by_case_type", "Per case type", "case_type", [.. metrics.ByCaseType, metrics.Overall], m => m.CaseType ?? "all")],
+                    Note = caseTypeNote,
+                    Charts = caseTypes.Select(r => Charts.Svg(r.Label, QualityCharts.ConfusionMatrix(r.Set), 300, 260)).ToList(),
+                    Tables = [Table("by_case_type", "Per case type", "case_type", [.. caseTypes, ("all", metrics.Overall)])],
                 },
                 new Section($"Estimated vs measured — {period.Short}")
                 {
@@ -39,26 +42,27 @@ internal static class ModelQualityView
                         + "unlabelled one its calibration-map share p (block: p to TP, 1 − p to FP; pass: p to TN, 1 − p to FN). Trust the estimate less when label completeness is low "
                         + "and the unlabelled cases differ from the labelled ones within a confidence bin (docs/metrics.md).",
                     Bullets = [.. RiskOps.Reports.Pdf.EstimatedVsMeasured.Lines(metrics.Overall), "All case types: " + RiskOps.Reports.Pdf.EstimatedVsMeasured.Completeness(metrics.Overall) + "."],
-                    Tables = [EstimateTable([.. metrics.ByCaseType, metrics.Overall])],
+                    Tables = [EstimateTable([.. caseTypes, ("all", metrics.Overall)])],
                 },
                 Backtest(request),
                 new Section($"Per model version — {period.Short}")
                 {
-                    Tables = [Table("by_model_version", "Per model version", "model_version", metrics.ByModelVersion, m => m.ModelVersion)],
+                    Note = versionNote,
+                    Tables = [Table("by_model_version", "Per model version", "model_version", versions)],
                 },
             ]);
     }
 
-    private static TableModel Table(string id, string title, string keyColumn, IReadOnlyList<MetricSet> rows, Func<MetricSet, string?> key) => new(
+    private static TableModel Table(string id, string title, string keyColumn, IReadOnlyList<(string Key, MetricSet Set)> rows) => new(
         id,
         title,
         [keyColumn, .. ConfusionColumns],
-        rows.Select(m => (IReadOnlyList<Cell>)
+        rows.Select(r => (r.Key, m: r.Set)).Select(r => (IReadOnlyList<Cell>)
         [
-            key(m) ?? Format.None, Format.Count(m.Tp), Format.Count(m.Fp), Format.Count(m.Tn), Format.Count(m.Fn),
-            Cell.Of(KpiCatalogue.Precision, m), Interval(m.PrecisionCiLow, m.PrecisionCiHigh),
-            Cell.Of(KpiCatalogue.Recall, m), Interval(m.RecallCiLow, m.RecallCiHigh),
-            Format.Num(m.F1), Format.Pct(m.Accuracy), KpiCatalogue.RecallAuto.Show(m.RecallAuto, Format.None),
+            r.Key, Format.Count(r.m.Tp), Format.Count(r.m.Fp), Format.Count(r.m.Tn), Format.Count(r.m.Fn),
+            Cell.Of(KpiCatalogue.Precision, r.m), Interval(r.m.PrecisionCiLow, r.m.PrecisionCiHigh),
+            Cell.Of(KpiCatalogue.Recall, r.m), Interval(r.m.RecallCiLow, r.m.RecallCiHigh),
+            Format.Num(r.m.F1), Format.Pct(r.m.Accuracy), KpiCatalogue.RecallAuto.Show(r.m.RecallAuto, Format.None),
         ]).ToList());
 
     /// <summary>The estimate backtest over the trend's weeks: each week's estimate as computable at its end vs the labelled figure now.</summary>
@@ -96,16 +100,20 @@ internal static class ModelQualityView
         };
     }
 
-    private static TableModel EstimateTable(IReadOnlyList<MetricSet> rows) => new(
+    private static TableModel EstimateTable(IReadOnlyList<(string Key, MetricSet Set)> rows) => new(
         "estimates",
         "Measured on labelled cases vs estimated for all decisions",
         ["case_type", "decisions", "labeled", "label_completeness", "precision", "precision_est", "recall", "recall_est", "accuracy", "accuracy_est"],
-        rows.Select(m => (IReadOnlyList<Cell>)
+        rows.Select(((string Key, MetricSet Set) r) =>
+        {
+            var m = r.Set;
+            return (IReadOnlyList<Cell>)
         [
-            m.CaseType ?? "all", Format.Count(m.Decisions), Format.Count(m.LabeledCases), Format.Pct(m.LabelCompleteness),
+            r.Key, Format.Count(m.Decisions), Format.Count(m.LabeledCases), Format.Pct(m.LabelCompleteness),
             Cell.Of(KpiCatalogue.Precision, m), Format.Pct(m.PrecisionEst), Cell.Of(KpiCatalogue.Recall, m), Format.Pct(m.RecallEst),
             new Cell(Format.Pct(m.Accuracy)) { N = m.AccuracyN }, Format.Pct(m.AccuracyEst),
-        ]).ToList());
+        ];
+        }).ToList());
 
     private static string Interval(double? low, double? high) =>
         low is { } l && high is { } h ? $"{Format.Pct(l).Replace(" %", "", StringComparison.Ordinal)}–{Format.Pct(h)}" : Format.None;

@@ -63,7 +63,7 @@ internal static class OverviewView
                 },
                 new Section("What changed") { Bullets = Narrative(changes, period) },
                 new Section("By week") { Tables = [weekly] },
-                new Section($"By case type — {period.Short}") { Tables = [CaseTypeTable(metrics)] },
+                CaseTypeSection(request, metrics),
             ]);
     }
 
@@ -117,14 +117,20 @@ internal static class OverviewView
             spark is null ? null : $"{IsoWeeks.Short(trend[0].Week)} – {IsoWeeks.Short(trend[^1].Week)}");
     }
 
-    private static TableModel CaseTypeTable(MetricsReport metrics) => new(
+    private static Section CaseTypeSection(PageRequest request, MetricsReport metrics)
+    {
+        var (rows, note) = request.Bound(metrics.ByCaseType, m => m.CaseType, (f, rest) => f with { CaseTypes = rest }, "case types");
+        return new Section($"By case type — {request.Period.Short}") { Note = note, Tables = [CaseTypeTable([.. rows, ("all", metrics.Overall)])] };
+    }
+
+    private static TableModel CaseTypeTable(IReadOnlyList<(string Key, MetricSet Set)> rows) => new(
         "by_case_type",
         "Headline figures by case type",
         ["case_type", "decisions", "precision", "recall", "automation_rate", "sla_compliance", "decision_accuracy", "key_user_escalation", "sop_coverage"],
-        metrics.ByCaseType.Append(metrics.Overall).Select(m => (IReadOnlyList<Cell>)
+        rows.Select(r => (r.Key, m: r.Set)).Select(x => (IReadOnlyList<Cell>)
         [
-            m.CaseType ?? "all", Format.Count(m.Decisions), Cell.Of(KpiCatalogue.Precision, m), Cell.Of(KpiCatalogue.Recall, m),
-            Cell.Of(KpiCatalogue.Automation, m), Cell.Of(KpiCatalogue.Sla, m), Cell.Of(KpiCatalogue.DecisionAccuracy, m),
-            Cell.Of(KpiCatalogue.KeyUserEscalation, m), Cell.Of(KpiCatalogue.SopCoverage, m),
+            x.Key, Format.Count(x.m.Decisions), Cell.Of(KpiCatalogue.Precision, x.m), Cell.Of(KpiCatalogue.Recall, x.m),
+            Cell.Of(KpiCatalogue.Automation, x.m), Cell.Of(KpiCatalogue.Sla, x.m), Cell.Of(KpiCatalogue.DecisionAccuracy, x.m),
+            Cell.Of(KpiCatalogue.KeyUserEscalation, x.m), Cell.Of(KpiCatalogue.SopCoverage, x.m),
         ]).ToList());
 }

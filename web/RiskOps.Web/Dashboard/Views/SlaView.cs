@@ -25,7 +25,18 @@ internal static class SlaView
         var vendors = filters.Vendors.Count > 0
             ? filters.Vendors
             : metrics.Quality.Where(q => q.Dimension == "vendor" && q.Value is not null).Select(q => q.Value!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var byVendor = vendors.Select(v => (Vendor: v, Set: request.Data.Metrics(filters with { Vendors = [v] }, request.AsOf).Overall)).ToList();
+        // Bounded like every category list: the vendors with the most QA audits (a volume known without a call per
+        // vendor) get their own call, the rest one call together ("other": cases reviewed by any of them).
+        var audits = metrics.Quality.Where(q => q.Dimension == "vendor" && q.Value is not null).GroupBy(q => q.Value!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(q => q.QaAudits), StringComparer.Ordinal);
+        var shownVendors = Categories.Top(vendors, v => audits.GetValueOrDefault(v));
+        var byVendor = shownVendors.Shown.Select(v => (Vendor: Categories.Label(v), Set: request.Data.Metrics(filters with { Vendors = [v] }, request.AsOf).Overall)).ToList();
+        if (shownVendors.Rest.Count > 0)
+        {
+            byVendor.Add((Categories.OtherLabel, request.Data.Metrics(filters with { Vendors = shownVendors.Rest }, request.AsOf).Overall));
+        }
+
+        var (caseTypes, caseTypeNote) = request.Bound(metrics.ByCaseType, m => m.CaseType, (f, rest) => f with { CaseTypes = rest }, "case types", MetricsDetail.Full);
 
         return new PageView(
             "sla",
@@ -51,10 +62,11 @@ internal static class SlaView
                     ],
                     Tables = [Table("weekly", "Per week", "week", trend.Where(w => w.Set is not null).Reverse().Select(w => (w.Week, w.Set!)))],
                 },
-                new Section($"By case type — {period.Short}") { Tables = [Table("by_case_type", "Per case type", "case_type", metrics.ByCaseType.Select(m => (m.CaseType ?? Format.None, m)).Append(("all", metrics.Overall)))] },
+                new Section($"By case type — {period.Short}") { Note = caseTypeNote, Tables = [Table("by_case_type", "Per case type", "case_type", caseTypes.Append(("all", metrics.Overall)))] },
                 new Section($"By vendor — {period.Short}")
                 {
-                    Note = "Cases reviewed by the vendor (the vendor filter of `riskops metrics`).",
+                    Note = "Cases reviewed by the vendor (the vendor filter of `riskops metrics`)."
+                        + (shownVendors.Note("vendors", "QA audits") is { } more ? " " + more + " A case reviewed by several vendors counts in each of their rows." : ""),
                     Tables = [Table("by_vendor", "Per BPO vendor", "vendor", byVendor.Select(v => (v.Vendor, v.Set)))],
                 },
             ]);

@@ -22,7 +22,7 @@ internal static class SopView
                     Tables =
                     [
                         new TableModel("coverage", "Coverage", ["case_type", "scenarios", "covered", "coverage"],
-                            metrics.SopCoverage.Select(r => (IReadOnlyList<Cell>)
+                            Coverage(metrics.SopCoverage).Select(r => (IReadOnlyList<Cell>)
                             [
                                 r.CaseType, Format.Count(r.Scenarios), Format.Count(r.Covered), Cell.Of(KpiCatalogue.SopCoverage, new MetricSet { SopCoverage = r.Coverage, SopScenarios = r.Scenarios }),
                             ]).ToList()),
@@ -33,12 +33,44 @@ internal static class SopView
                     Tables =
                     [
                         new TableModel("gaps", "Type-C root causes without a covered scenario", ["case_type", "root_cause_code", "cases"],
-                            metrics.SopGaps.OrderByDescending(g => g.Cases).Select(g => (IReadOnlyList<Cell>)[g.CaseType, g.RootCauseCode, Format.Count(g.Cases)]).ToList())
+                            Gaps(metrics.SopGaps).ToList())
                         {
                             Empty = "No gaps: every type-C root cause has a covered scenario.",
                         },
                     ],
                 },
             ]);
+    }
+
+    /// <summary>The case types with the most scenarios (labels cut), then "other" summing the rest (coverage = covered / scenarios).</summary>
+    private static IEnumerable<SopCoverageRow> Coverage(IReadOnlyList<SopCoverageRow> rows)
+    {
+        var bounded = Categories.Top(rows, r => r.Scenarios);
+        foreach (var row in bounded.Shown)
+        {
+            yield return new SopCoverageRow { CaseType = Categories.Label(row.CaseType), Scenarios = row.Scenarios, Covered = row.Covered, Coverage = row.Coverage };
+        }
+
+        if (bounded.Rest.Count > 0)
+        {
+            var scenarios = bounded.Rest.Sum(r => r.Scenarios);
+            var covered = bounded.Rest.Sum(r => r.Covered);
+            yield return new SopCoverageRow { CaseType = Categories.OtherLabel, Scenarios = scenarios, Covered = covered, Coverage = scenarios == 0 ? null : (double)covered / scenarios };
+        }
+    }
+
+    /// <summary>The gaps with the most cases (labels cut), then one "other" row with the rest's cases.</summary>
+    private static IEnumerable<IReadOnlyList<Cell>> Gaps(IReadOnlyList<SopGap> gaps)
+    {
+        var bounded = Categories.Top(gaps.OrderByDescending(g => g.Cases).ToList(), g => g.Cases);
+        foreach (var gap in bounded.Shown)
+        {
+            yield return [Categories.Label(gap.CaseType), Categories.Label(gap.RootCauseCode), Format.Count(gap.Cases)];
+        }
+
+        if (bounded.Rest.Count > 0)
+        {
+            yield return [Categories.OtherLabel, $"{Format.Count(bounded.Rest.Count)} more", Format.Count(bounded.Rest.Sum(g => g.Cases))];
+        }
     }
 }

@@ -112,11 +112,28 @@ internal static class TodayView
         return "/today" + (string.IsNullOrEmpty(query) ? "?" + pageParameter : query + "&" + pageParameter);
     }
 
+    /// <summary>The slices with the most open cases (labels cut), then one "other" row summing the rest.</summary>
+    private static IEnumerable<WorklistSlice> Bound(IReadOnlyList<WorklistSlice> slices)
+    {
+        var bounded = Categories.Top(slices, s => s.OpenTotal);
+        foreach (var slice in bounded.Shown)
+        {
+            yield return slice with { Key = Categories.Label(slice.Key) };
+        }
+
+        if (bounded.Rest.Count > 0)
+        {
+            var rest = bounded.Rest;
+            yield return new WorklistSlice(
+                Categories.OtherLabel, rest.Sum(r => r.Breached), rest.Sum(r => r.Under1h), rest.Sum(r => r.Under2h), rest.Sum(r => r.Other), rest.Sum(r => r.OpenTotal));
+        }
+    }
+
     private static TableModel Slices(string id, string title, string key, IReadOnlyList<WorklistSlice> slices) => new(
         id,
         title,
         [key, .. CountColumns],
-        slices.Select(r => (IReadOnlyList<Cell>)
+        Bound(slices).Select(r => (IReadOnlyList<Cell>)
         [
             r.Key, new Cell(Format.Count(r.Breached), Status: r.Breached > 0 ? KpiStatus.Red : null), Format.Count(r.Under1h),
             Format.Count(r.Under2h), Format.Count(r.Other), Format.Count(r.OpenTotal),
