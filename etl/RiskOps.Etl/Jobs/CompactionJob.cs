@@ -33,7 +33,7 @@ public sealed record UnreadableLakeFile(string Path, string Reason);
 /// </summary>
 public sealed class CompactionJob
 {
-    private const string CompactedPrefix = "part-compacted-";
+    private const string CompactedPrefix = LakeLayout.CompactedPrefix;
     private readonly LakeOptions _options;
     private readonly ILogger<CompactionJob> _logger;
     private readonly TimeProvider _time;
@@ -172,32 +172,7 @@ public sealed class CompactionJob
     }
 
     /// <summary>Every data file the lake's manifests list (lake-relative, '/'-separated); empty for a lake whose manifests list none.</summary>
-    private static HashSet<string> ManifestedFiles(string lake)
-    {
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        var folder = Path.Combine(lake, LakeLayout.ManifestFolder);
-        if (!Directory.Exists(folder))
-        {
-            return listed;
-        }
-
-        foreach (var path in Directory.EnumerateFiles(folder, "*.json"))
-        {
-            try
-            {
-                if (BatchManifest.TryRead(path) is { } manifest)
-                {
-                    listed.UnionWith(manifest.Files.Select(f => f.Replace('\\', '/')));
-                }
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
-            {
-                // A damaged manifest lists nothing here; its files are then not compacted.
-            }
-        }
-
-        return listed;
-    }
+    private static IReadOnlySet<string> ManifestedFiles(string lake) => PublishedFiles.Listed(lake);
 
     private static List<UnreadableLakeFile> Probe(IEnumerable<string> files)
     {

@@ -26,6 +26,9 @@ public static class LakeLayout
     /// <summary>Folder of the batch manifests.</summary>
     public const string ManifestFolder = "_manifests";
 
+    /// <summary>File name prefix of compaction's output: its rows are manifested rows although no manifest lists the file.</summary>
+    public const string CompactedPrefix = "part-compacted-";
+
     /// <summary>Folder where batches are staged before they are renamed into place.</summary>
     public const string StagingFolder = "_staging";
 

@@ -110,12 +110,39 @@ internal sealed class RecordHashIndex : IDisposable
 
     private static string List(IEnumerable<string> files) => "[" + string.Join(", ", files.Select(DuckDb.Literal)) + "]";
 
+    /// <summary>
+    /// The partition's published files (<see cref="PublishedFiles"/>) other than this batch's own: a stray Parquet file no
+    /// manifest lists must not make a record look landed (it would then be skipped, and never reach the warehouse).
+    /// </summary>
     private List<string> Files(DateOnly dt)
     {
         var directory = LakeLayout.PartitionDirectory(_lakeRoot, _kind, dt);
-        return Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*.parquet").Where(f => Path.GetFileName(f) != _ownFile).Order(StringComparer.Ordinal).ToList()
-            : [];
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var listed = Listed();
+        return Directory.EnumerateFiles(directory, "*.parquet")
+            .Where(f => Path.GetFileName(f) != _ownFile && PublishedFiles.IsPublished(_lakeRoot, f, listed))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
+    private IReadOnlySet<string>? _listed;
+    private DateTime _listedStamp;
+
+    /// <summary>The manifests' files, read again only when the manifest folder changed (a batch of thousands of dates reads it once).</summary>
+    private IReadOnlySet<string> Listed()
+    {
+        var folder = Path.Combine(_lakeRoot, LakeLayout.ManifestFolder);
+        var stamp = Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder) : DateTime.MinValue;
+        if (_listed is null || stamp != _listedStamp)
+        {
+            _listed = PublishedFiles.Listed(_lakeRoot);
+            _listedStamp = stamp;
+        }
+
+        return _listed;
     }
 
     private HashSet128 Load(DateOnly dt)
