@@ -116,5 +116,9 @@ public sealed partial class Warehouse
         ToDouble(r["automation"]),
         ToDouble(r["manual_cases_per_day"]),
         ToDouble(r["reviewer_hours_per_day"]),
-        (bool)r["meets_targets"]!);
+        (bool)r["meets_targets"]!,
+        ToLong(r["tp_auto"]),
+        ToLong(r["fp_auto"]),
+        ToLong(r["blocks_manual"]),
+        ToLong(r["true_blocks"]));
 }

@@ -18,7 +18,25 @@ internal static class WarehouseQueryCommand
     public static Command CreateWithAsOf<T>(string name, string description, Func<Warehouse, MetricFilters, DateTimeOffset, T> query, Func<T, string> render)
         => Build(name, description, CommonOptions.AsOf(), query, render);
 
-    private static Command Build<T>(string name, string description, Option<string?>? asOf, Func<Warehouse, MetricFilters, DateTimeOffset, T> query, Func<T, string> render)
+    /// <summary>
+    /// As <see cref="Create{T}"/>, with the command's own <paramref name="extra"/> options: <paramref name="prepare"/> reads
+    /// and checks them before the lake is opened (bad input fails without folding), <paramref name="query"/> gets its result.
+    /// </summary>
+    public static Command CreateWithOptions<TArgs, T>(
+        string name, string description, IReadOnlyList<Option> extra, Func<ParseResult, TArgs> prepare, Func<Warehouse, MetricFilters, TArgs, T> query, Func<T, string> render)
+    {
+        TArgs args = default!;
+        var command = Build(name, description, asOf: null, (warehouse, filter, _) => query(warehouse, filter, args), render, result => args = prepare(result));
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    private static Command Build<T>(
+        string name, string description, Option<string?>? asOf, Func<Warehouse, MetricFilters, DateTimeOffset, T> query, Func<T, string> render, Action<ParseResult>? prepare = null)
     {
         var lake = CommonOptions.Lake();
         var json = CommonOptions.Json();
@@ -36,6 +54,7 @@ internal static class WarehouseQueryCommand
         command.SetAction(parseResult =>
         {
             var filter = filters.Read(parseResult);
+            prepare?.Invoke(parseResult);
             var at = asOf is null ? default : CommonOptions.ParseAsOf(parseResult.GetValue(asOf), TimeProvider.System);
             using var warehouse = ReadModel.Open(parseResult.GetValue(lake)!, parseResult.GetValue(raw), TimeProvider.System);
             var report = query(warehouse, filter, at);
