@@ -11,6 +11,9 @@ namespace RiskOps.Sql.Tests.Analysis;
 /// </summary>
 public sealed class AnalysisReference(ReferenceModel model)
 {
+    /// <summary>The latest-wins records the reference reads.</summary>
+    public ReferenceModel Model => model;
+
     public ThresholdReport Thresholds(MetricFilters filters)
     {
         var report = new ThresholdReport();
