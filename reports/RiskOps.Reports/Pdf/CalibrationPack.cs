@@ -359,6 +359,8 @@ public static class CalibrationPack
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
             blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend)], 180));
         }
+
+        Drift(data, blocks);
     }
 
     private static void Calibration(PackData data, List<PdfBlock> blocks)
@@ -382,12 +384,13 @@ public static class CalibrationPack
         blocks.Add(new Heading("Recommended thresholds", 2));
         blocks.Add(new Paragraph(
             "The lowest threshold t (0.50–0.99) at which the pipeline (agent above t, humans below) keeps precision > 95 % and " +
-            "recall > 99 % on this week's labeled cases; capacity is the manual load it implies. A recommendation from fewer than " +
-            "30 labeled cases is shown but not to be acted on.", Size: 8.5f, Muted: true));
+            "recall > 99 % on this week's labeled cases (their number beside it); capacity is the manual load it implies. A recommendation from fewer than " +
+            "30 labeled cases is shown but not to be acted on. Interval: from the lowest t at which both targets are still plausible (95 % Wilson upper " +
+            "bounds above them) to the lowest t at which both are shown (lower bounds above them); \"not shown\" = no t up to 0.99 shows them yet.", Size: 8.5f, Muted: true));
         blocks.Add(new Table(
             [
                 new TableColumn("Case type", 2.2f), new TableColumn("Labeled cases", 1.1f, CellAlign.Right), new TableColumn("Current", 1, CellAlign.Right),
-                new TableColumn("Recommended", 1.5f, CellAlign.Right),
+                new TableColumn("Recommended", 1.5f, CellAlign.Right), new TableColumn("Interval", 1.5f, CellAlign.Right),
                 new TableColumn("Precision", 1.1f, CellAlign.Right), new TableColumn("Recall", 1.1f, CellAlign.Right),
                 new TableColumn("Automation", 1.2f, CellAlign.Right), new TableColumn("Manual cases/day", 1.3f, CellAlign.Right),
                 new TableColumn("Reviewer h/day", 1.3f, CellAlign.Right),
@@ -397,7 +400,7 @@ public static class CalibrationPack
                 var at = s.RecommendedThreshold is { } r ? s.Sweep.FirstOrDefault(p => Math.Abs(p.Threshold - r) < 1e-9) : null;
                 return (IReadOnlyList<TableCell>)
                 [
-                    s.CaseType, Count(s.LabeledCases), Threshold(s.CurrentThreshold), RecommendedText(s),
+                    s.CaseType, Count(s.RecommendedThresholdN), Threshold(s.CurrentThreshold), RecommendedText(s), RecommendedInterval(s),
                     Percent(at?.Precision), Percent(at?.Recall), Percent(at?.Automation), Number(at?.ManualCasesPerDay, 1), Number(at?.ReviewerHoursPerDay, 1),
                 ];
             }).ToList()));
@@ -554,6 +557,50 @@ public static class CalibrationPack
         "Threshold sweep t = 0.50…0.99: cases at or above t keep the agent's decision, cases below go to a human taken to be right.",
         "Clusters (section 4) follow the warehouse's cluster rule (contract §2); their route totals are sums of supports.",
     ];
+
+    private static string RecommendedInterval(CaseTypeSweep sweep) => sweep.RecommendedThresholdCiLow is { } low
+        ? $"{Threshold(low)} – {(sweep.RecommendedThresholdCiHigh is { } high ? Threshold(high) : "not shown")}"
+        : "—";
+
+    /// <summary>Model quality's early warning without labels: the week's PSI against the week before, flagged slices first.</summary>
+    private static void Drift(PackData data, List<PdfBlock> blocks)
+    {
+        if (data.Drift is not { } drift)
+        {
+            return;
+        }
+
+        blocks.Add(new Heading("Early warning without labels: drift vs the week before", 2));
+        var flagged = drift.Entries.Where(e => e.Flagged).ToList();
+        blocks.Add(new Paragraph(
+            (flagged.Count == 0
+                ? $"No case type × model version shifted by more than PSI {Number(drift.FlagAbove, 1)} ({Count(drift.Entries.Count)} compared). "
+                : $"{Count(flagged.Count)} of {Count(drift.Entries.Count)} case type × model version slices shifted (PSI > {Number(drift.FlagAbove, 1)}). ") +
+            "PSI = Σ (share now − share before) · ln(share now / share before) over all decided cases, no label needed: confidence in 10 bins of 0.1, " +
+            $"each signal as fired / not fired; an empty bin counts as {drift.Epsilon.ToString("0.0000", CultureInfo.InvariantCulture)}. Flagged only when both weeks have ≥ 30 decisions and the shift is unlikely by chance (p < 0.01, PSI · n₁n₂/(n₁+n₂) against χ², bins − 1 degrees of freedom).",
+            Size: 8.5f, Muted: true));
+        var rows = drift.Entries.OrderByDescending(e => e.Flagged).ThenByDescending(e => e.ConfidencePsi ?? -1).Take(12).ToList();
+        blocks.Add(new Table(
+            [
+                new TableColumn("Case type", 2.2f), new TableColumn("Model", 1.4f), new TableColumn("Decisions (before)", 1.6f, CellAlign.Right),
+                new TableColumn("Confidence PSI", 1.3f, CellAlign.Right), new TableColumn("Largest signal shift", 1.8f),
+                new TableColumn("Rate before → now", 1.9f, CellAlign.Right), new TableColumn("Signal PSI", 1.1f, CellAlign.Right), new TableColumn("Flag", 1f),
+            ],
+            rows.Select(e =>
+            {
+                var top = e.Signals.FirstOrDefault();
+                return (IReadOnlyList<TableCell>)
+                [
+                    e.CaseType, e.ModelVersion, $"{Count(e.Decisions)} ({Count(e.PreviousDecisions)})",
+                    e.ConfidencePsi is { } c ? new TableCell(Number(c, 3), e.ConfidenceFlagged ? Rag.Red : Rag.None) : "new",
+                    top?.Signal ?? "—",
+                    top is null ? "—" : $"{Percent(top.PreviousRate)} → {Percent(top.Rate)}",
+                    top?.Psi is { } p ? new TableCell(Number(p, 3), top.Flagged ? Rag.Red : Rag.None) : "—",
+                    e.Flagged ? "shift" : e.Comparable ? "—" : "n < 30",
+                ];
+            }).ToList(),
+            FontSize: 7f));
+    }
 
     private static string RecommendedText(CaseTypeSweep sweep) => sweep.RecommendedThreshold is null
         ? "none meets targets"

@@ -44,6 +44,9 @@ public sealed class PackData
     /// <summary>Threshold sweep over the week's labeled cases.</summary>
     public required ThresholdReport Thresholds { get; init; }
 
+    /// <summary>Week-over-week PSI drift of the week against the week before; null when not loaded.</summary>
+    public RiskOps.Sql.Drift.DriftReport? Drift { get; init; }
+
     /// <summary>FP/FN clusters of the week: the session's misclassification batch.</summary>
     public required ClusterReport Clusters { get; init; }
 
@@ -96,6 +99,7 @@ public sealed class PackData
             TrendByCaseType = byType,
             Thresholds = warehouse.GetThresholds(week),
             Clusters = warehouse.GetClusters(week),
+            Drift = warehouse.GetDrift(week),
             Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
             Freshness = LoadFreshness(warehouse),
         };

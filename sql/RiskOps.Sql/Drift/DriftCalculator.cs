@@ -12,6 +12,21 @@ public static class DriftCalculator
     /// <summary>Weeks with fewer decisions than this are not compared for a flag.</summary>
     public const long MinimumDecisions = 30;
 
+    /// <summary>A flagged shift must also be unlikely by chance: p below this (see <see cref="PValue"/>).</summary>
+    public const double MaximumPValue = 0.01;
+
+    /// <summary>
+    /// The chance of a PSI at least this large between two samples of one distribution: PSI is the Jeffreys divergence of
+    /// the two weeks' shares, and PSI · n₁n₂ / (n₁ + n₂) is asymptotically χ² with bins − 1 degrees of freedom. With ~60
+    /// decisions a week, 10 bins give PSI ≈ 0.3 by chance alone, so the 0.2 line flags only with this test passed.
+    /// </summary>
+    public static double PValue(double psi, long before, long after, int bins) =>
+        before <= 0 || after <= 0 ? 1 : Experiments.GuardRails.ChiSquareSurvival(psi * before * after / (double)(before + after), bins - 1);
+
+    /// <summary>Whether a PSI is flagged: above <see cref="FlagAbove"/>, both weeks with ≥ 30 decisions, and p &lt; 0.01.</summary>
+    public static bool Flag(double psi, long before, long after, int bins) =>
+        psi > FlagAbove && before >= MinimumDecisions && after >= MinimumDecisions && PValue(psi, before, after, bins) < MaximumPValue;
+
     /// <summary>PSI of two share vectors of the same bins (each summing to 1).</summary>
     public static double Psi(IReadOnlyList<double> before, IReadOnlyList<double> after)
     {

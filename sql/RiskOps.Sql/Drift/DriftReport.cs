@@ -36,7 +36,10 @@ public sealed class DriftEntry
     /// <summary>PSI of the 10 confidence bins; null when either week has no decision.</summary>
     public double? ConfidencePsi { get; set; }
 
-    /// <summary><see cref="ConfidencePsi"/> above <see cref="DriftReport.FlagAbove"/> with both weeks comparable.</summary>
+    /// <summary>The chance of a PSI this large between two samples of one distribution (χ² approximation, 9 degrees of freedom).</summary>
+    public double? ConfidencePValue { get; set; }
+
+    /// <summary><see cref="ConfidencePsi"/> above <see cref="DriftReport.FlagAbove"/>, both weeks comparable and p &lt; 0.01.</summary>
     public bool ConfidenceFlagged { get; set; }
 
     /// <summary>The share of decisions per confidence bin this week and the week before (10 values each).</summary>
@@ -58,5 +61,7 @@ public sealed class SignalDrift
     public double? Rate { get; set; }
     public double? PreviousRate { get; set; }
     public double? Psi { get; set; }
+    /// <summary>χ² approximation with 1 degree of freedom (see <see cref="DriftCalculator.PValue"/>).</summary>
+    public double? PValue { get; set; }
     public bool Flagged { get; set; }
 }

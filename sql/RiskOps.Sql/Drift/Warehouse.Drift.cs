@@ -67,7 +67,8 @@ public sealed partial class Warehouse
             if (n > 0 && m > 0)
             {
                 entry.ConfidencePsi = DriftCalculator.Psi(entry.PreviousConfidenceShares, entry.ConfidenceShares);
-                entry.ConfidenceFlagged = entry.Comparable && entry.ConfidencePsi > DriftCalculator.FlagAbove;
+                entry.ConfidencePValue = DriftCalculator.PValue(entry.ConfidencePsi.Value, m, n, 10);
+                entry.ConfidenceFlagged = DriftCalculator.Flag(entry.ConfidencePsi.Value, m, n, 10);
             }
 
             var firedNow = fired.GetValueOrDefault(key) ?? [];
@@ -83,7 +84,8 @@ public sealed partial class Warehouse
                     Rate = rate,
                     PreviousRate = previous,
                     Psi = psi,
-                    Flagged = entry.Comparable && psi > DriftCalculator.FlagAbove,
+                    PValue = psi is { } x ? DriftCalculator.PValue(x, m, n, 2) : null,
+                    Flagged = psi is { } y && DriftCalculator.Flag(y, m, n, 2),
                 });
             }
 

@@ -31,6 +31,18 @@ public sealed class DriftTests(RandomAnalysisLakes lakes) : IClassFixture<Random
         Assert.Throws<ArgumentException>(() => DriftCalculator.Psi([1], [0.5, 0.5]));
     }
 
+    [Fact]
+    public void Flag_ChanceLevelPsiWithSmallWeeks_NotFlagged()
+    {
+        // PSI 0.3 between weeks of 60 decisions: 0.3 · 60·60/120 = 9 on χ²(9) → p ≈ 0.44, chance; with 600 a week → 90, p ≈ 0.
+        Assert.Equal(RiskOps.Sql.Experiments.GuardRails.ChiSquareSurvival(9, 9), DriftCalculator.PValue(0.3, 60, 60, 10), 12);
+        Assert.InRange(DriftCalculator.PValue(0.3, 60, 60, 10), 0.4, 0.5);
+        Assert.False(DriftCalculator.Flag(0.3, 60, 60, 10));
+        Assert.True(DriftCalculator.Flag(0.3, 600, 600, 10));
+        Assert.False(DriftCalculator.Flag(0.19, 100000, 100000, 10));
+        Assert.False(DriftCalculator.Flag(5, 29, 1000, 10));
+    }
+
     [Theory]
     [MemberData(nameof(Lakes))]
     public void GetDrift_RandomLake_MatchesReference(int seed, int cases)
@@ -141,7 +153,9 @@ public sealed class DriftTests(RandomAnalysisLakes lakes) : IClassFixture<Random
                 }
 
                 entry.ConfidencePsi = psi;
-                entry.ConfidenceFlagged = entry.Comparable && psi > 0.2;
+                // Flag: PSI > 0.2, both weeks ≥ 30, and PSI · n₁n₂/(n₁+n₂) beyond χ²(9)'s 1 % tail.
+                entry.ConfidenceFlagged = entry.Comparable && psi > 0.2
+                    && RiskOps.Sql.Experiments.GuardRails.ChiSquareSurvival(psi * before.Count * now.Count / (double)(before.Count + now.Count), 9) < 0.01;
             }
 
             var signals = now.Concat(before).SelectMany(d => d.Signals ?? []).Distinct().ToList();
@@ -161,7 +175,9 @@ public sealed class DriftTests(RandomAnalysisLakes lakes) : IClassFixture<Random
                     }
                 }
 
-                entry.Signals.Add(new SignalDrift { Signal = s, Rate = rate, PreviousRate = previous, Psi = psi, Flagged = entry.Comparable && psi > 0.2 });
+                var flagged = entry.Comparable && psi > 0.2
+                    && RiskOps.Sql.Experiments.GuardRails.ChiSquareSurvival(psi!.Value * before.Count * now.Count / (double)(before.Count + now.Count), 1) < 0.01;
+                entry.Signals.Add(new SignalDrift { Signal = s, Rate = rate, PreviousRate = previous, Psi = psi, Flagged = flagged });
             }
 
             entry.Signals = [.. entry.Signals.OrderByDescending(s => s.Psi ?? -1).ThenBy(s => s.Signal, StringComparer.Ordinal)];

@@ -71,6 +71,17 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public ThresholdReport Thresholds(MetricFilters filters) =>
         Cached(("thresholds", filters.ToKey()), w => w.GetThresholds(filters));
 
+    /// <summary>
+    /// The what-if's sweep counts (per case type × confidence percent × label) of a window, per lake version: every
+    /// proposal is then projected from them in memory (the same counts as <c>riskops thresholds --propose</c>).
+    /// </summary>
+    public Sql.WhatIf.WhatIfCounts WhatIfCounts(MetricFilters filters, int weeks, string? endWeek) =>
+        Cached(("whatif", filters.ToKey(), weeks, endWeek ?? ""), w => w.GetWhatIfCounts(filters, weeks, endWeek));
+
+    /// <summary>Week-over-week PSI drift of confidence and signal rates (labels not needed).</summary>
+    public Sql.Drift.DriftReport Drift(MetricFilters filters) =>
+        Cached(("drift", filters.ToKey()), w => w.GetDrift(filters));
+
     /// <summary>The FP/FN clusters (the same call as <c>riskops clusters</c>).</summary>
     public ClusterReport Clusters(MetricFilters filters) =>
         Cached(("clusters", filters.ToKey()), w => w.GetClusters(filters));

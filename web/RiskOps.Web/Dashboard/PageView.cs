@@ -30,7 +30,20 @@ internal sealed record Section(string Title)
 
     /// <summary>Tables; each has a CSV download.</summary>
     public IReadOnlyList<TableModel> Tables { get; init; } = [];
+
+    /// <summary>A GET form shown under the note (the Calibration page's what-if); null when none.</summary>
+    public FormModel? Form { get; init; }
 }
+
+/// <summary>A GET form on a page: its fields, the hidden ones that keep the page's filters, and the button.</summary>
+internal sealed record FormModel(string Id, string Action, IReadOnlyList<FormField> Fields, IReadOnlyList<KeyValuePair<string, string>> Hidden, string Submit)
+{
+    /// <summary>An error about the submitted values, shown above the fields.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>One text input of a <see cref="FormModel"/>; the server checks the value (an error is shown, never a 500).</summary>
+internal sealed record FormField(string Name, string Label, string Value, string Placeholder);
 
 /// <summary>A rendered chart.</summary>
 /// <param name="Title">Caption and accessible name.</param>

@@ -52,12 +52,14 @@ internal static class CalibrationView
         {
             Note = "Pipeline precision/recall if cases below t go to a human who is right; automation = share of labeled cases at or above t. "
                 + "Recommended = the lowest t with precision > 95 % and recall > 99 %, stated with the labeled cases behind it: "
-                + "a recommendation from fewer than 30 labeled cases is greyed (n < 30) and is not to be acted on. Reviewer hours = manual cases per day × median handling time.",
+                + "a recommendation from fewer than 30 labeled cases is greyed (n < 30) and is not to be acted on. Its interval runs from the lowest t at which both targets are still plausible "
+                + "(95 % Wilson upper bounds above them) to the lowest t at which both are shown (lower bounds above them); \"not shown\" = no t up to 0.99 shows them with these labeled cases. "
+                + "Reviewer hours = manual cases per day × median handling time.",
             Charts = thresholds.ByCaseType.Where(s => s.Sweep.Count > 0)
                 .Select(s => Charts.Svg($"{s.CaseType}: recommended {Recommended(s)}", QualityCharts.ThresholdSweep(s))).ToList(),
             Tables =
             [
-                new TableModel("recommendations", "Recommended thresholds", ["case_type", "current_threshold", "recommended_threshold", "labeled_cases", "median_handling_hours", "automation_at_recommended", "reviewer_hours_per_day_now", "reviewer_hours_per_day_at_recommended"],
+                new TableModel("recommendations", "Recommended thresholds", ["case_type", "current_threshold", "recommended_threshold", "recommended_interval", "labeled_cases", "median_handling_hours", "automation_at_recommended", "reviewer_hours_per_day_now", "reviewer_hours_per_day_at_recommended"],
                     thresholds.ByCaseType.Select(s => (IReadOnlyList<Cell>)
                     [
                         s.CaseType, Threshold(s.CurrentThreshold),
@@ -65,7 +67,7 @@ internal static class CalibrationView
                         {
                             N = s.LabeledCases,
                         },
-                        Format.Count(s.LabeledCases), Format.Num(s.MedianHandlingHours, 2),
+                        Interval(s), Format.Count(s.LabeledCases), Format.Num(s.MedianHandlingHours, 2),
                         Format.Pct(At(s, s.RecommendedThreshold)?.Automation), Format.Num(At(s, s.CurrentThreshold)?.ReviewerHoursPerDay, 1), Format.Num(At(s, s.RecommendedThreshold)?.ReviewerHoursPerDay, 1),
                     ]).ToList()),
                 new TableModel("sweep", "Full sweep", ["case_type", "threshold", "precision", "recall", "automation", "manual_cases_per_day", "reviewer_hours_per_day"],
@@ -77,8 +79,13 @@ internal static class CalibrationView
             ],
         };
 
-        return new PageView("calibration", "Calibration & thresholds", $"{period.Label}. How well the agent's confidence matches reality, and what each auto-decision threshold would cost and give.", [reliability, trend, sweep]);
+        return new PageView("calibration", "Calibration & thresholds", $"{period.Label}. How well the agent's confidence matches reality, and what each auto-decision threshold would cost and give.", [reliability, trend, sweep, WhatIfSection.Build(request)]);
     }
+
+    /// <summary>"0.96 – 0.99", "0.96 – not shown", "—" (no t makes the targets plausible).</summary>
+    private static string Interval(CaseTypeSweep s) => s.RecommendedThresholdCiLow is { } low
+        ? $"{Threshold(low)} – {(s.RecommendedThresholdCiHigh is { } high ? Threshold(high) : "not shown")}"
+        : Format.None;
 
     private static string Threshold(double? t) => Format.Num(t, 2);
 

@@ -50,6 +50,7 @@ internal static class ModelQualityView
                     Note = versionNote,
                     Tables = [Table("by_model_version", "Per model version", "model_version", versions)],
                 },
+                DriftSection.Build(request),
             ]);
     }
 
