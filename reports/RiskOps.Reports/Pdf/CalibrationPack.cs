@@ -389,9 +389,9 @@ public static class CalibrationPack
             "bounds above them) to the lowest t at which both are shown (lower bounds above them); \"not shown\" = no t up to 0.99 shows them yet.", Size: 8.5f, Muted: true));
         blocks.Add(new Table(
             [
-                new TableColumn("Case type", 2.2f), new TableColumn("Labeled cases", 1.1f, CellAlign.Right), new TableColumn("Current", 1, CellAlign.Right),
-                new TableColumn("Recommended", 1.5f, CellAlign.Right), new TableColumn("Interval", 1.5f, CellAlign.Right),
-                new TableColumn("Precision", 1.1f, CellAlign.Right), new TableColumn("Recall", 1.1f, CellAlign.Right),
+                new TableColumn("Case type", 2.3f), new TableColumn("Labeled", 1.1f, CellAlign.Right), new TableColumn("Current", 1, CellAlign.Right),
+                new TableColumn("Recommended", 1.7f, CellAlign.Right), new TableColumn("Interval", 2.1f, CellAlign.Right),
+                new TableColumn("Precision", 1.2f, CellAlign.Right), new TableColumn("Recall", 1.1f, CellAlign.Right),
                 new TableColumn("Automation", 1.2f, CellAlign.Right), new TableColumn("Manual cases/day", 1.3f, CellAlign.Right),
                 new TableColumn("Reviewer h/day", 1.3f, CellAlign.Right),
             ],
@@ -403,7 +403,8 @@ public static class CalibrationPack
                     s.CaseType, Count(s.RecommendedThresholdN), Threshold(s.CurrentThreshold), RecommendedText(s), RecommendedInterval(s),
                     Percent(at?.Precision), Percent(at?.Recall), Percent(at?.Automation), Number(at?.ManualCasesPerDay, 1), Number(at?.ReviewerHoursPerDay, 1),
                 ];
-            }).ToList()));
+            }).ToList(),
+            FontSize: 7f));
         var sweeps = data.Thresholds.ByCaseType.Select(QualityCharts.ThresholdSweep).ToList();
         for (var i = 0; i < sweeps.Count; i += 2)
         {
