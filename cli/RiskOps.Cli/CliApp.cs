@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(SqlCommand.Create());
         root.Subcommands.Add(ThresholdsCommand.Create());
         root.Subcommands.Add(ClustersCommand.Create());
+        root.Subcommands.Add(DriftCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(RollupCommand.Create());

@@ -101,4 +101,29 @@ public sealed class ThresholdsWhatIfCliTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("more than once", result.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Drift_Json_EntriesPerWeekCaseTypeModelVersion()
+    {
+        var json = await CliRunner.RunJsonAsync("drift", "--lake", _lake, "--json", "--week", "2026-W46");
+        Assert.Equal(0.2, json.GetProperty("flag_above").GetDouble());
+        Assert.Equal(0.0001, json.GetProperty("epsilon").GetDouble());
+        var entries = json.GetProperty("entries").EnumerateArray().ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("2026-W46", e.GetProperty("week").GetString());
+            Assert.Equal("2026-W45", e.GetProperty("previous_week").GetString());
+            Assert.Equal(10, e.GetProperty("confidence_shares").GetArrayLength());
+            Assert.Equal(JsonValueKind.Number, e.GetProperty("confidence_psi").ValueKind);
+        });
+        var raw = await CliRunner.RunJsonAsync("drift", "--lake", _lake, "--json", "--week", "2026-W46", "--raw");
+        Assert.Equal(
+            entries.Select(e => e.GetProperty("confidence_psi").GetDouble()),
+            raw.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("confidence_psi").GetDouble()));
+
+        var bad = await CliRunner.RunAsync("drift", "--lake", _lake, "--model-version", "nope");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("model version 'nope'", bad.StdErr, StringComparison.Ordinal);
+    }
 }
