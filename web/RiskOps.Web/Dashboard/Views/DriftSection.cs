@@ -33,7 +33,7 @@ internal static class DriftSection
             Bullets = bullets,
             Tables =
             [
-                new TableModel("drift", $"PSI per case type and model version — {period.Short}", ["case_type", "model_version", "decisions", "decisions_week_before", "confidence_psi", "largest_signal_shift", "signal_rate_before_now", "signal_psi", "flagged"],
+                new TableModel("drift", $"PSI per case type and model version — {period.Short}", ["case_type", "model_version", "decisions", "decisions_week_before", "confidence_psi", "confidence_psi_p", "largest_signal_shift", "signal_rate_before_now", "signal_psi", "flagged"],
                     week.Entries.OrderByDescending(e => e.Flagged).ThenBy(e => e.CaseType, StringComparer.Ordinal).ThenBy(e => e.ModelVersion, StringComparer.Ordinal)
                         .Select(e => Row(e)).ToList())
                 {
@@ -58,7 +58,7 @@ internal static class DriftSection
         return
         [
             e.CaseType, e.ModelVersion, Format.Count(e.Decisions), Format.Count(e.PreviousDecisions), Psi(e, e.ConfidencePsi, e.ConfidenceFlagged),
-            top?.Signal ?? Format.None,
+            Format.Num(e.ConfidencePValue, 4), top?.Signal ?? Format.None,
             top is null ? Format.None : $"{Format.Pct(top.PreviousRate)} → {Format.Pct(top.Rate)}",
             top is null ? Format.None : Psi(e, top.Psi, top.Flagged),
             e.Flagged ? "yes" : e.Comparable ? "no" : "n < 30",
@@ -67,10 +67,7 @@ internal static class DriftSection
 
     /// <summary>A PSI cell: red when flagged, greyed with n &lt; 30 when a week is too small to flag.</summary>
     private static Cell Psi(DriftEntry e, double? psi, bool flagged) =>
-        new(psi is null ? "— (no week before)" : Format.Num(psi, 3), Status: psi is null ? null : flagged ? KpiStatus.Red : e.Comparable ? KpiStatus.NoTarget : KpiStatus.SmallSample)
-        {
-            N = Math.Min(e.Decisions, e.PreviousDecisions),
-        };
+        new(psi is null ? "— (no week before)" : Format.Num(psi, 3), Status: psi is null ? null : flagged ? KpiStatus.Red : e.Comparable ? KpiStatus.NoTarget : KpiStatus.SmallSample);
 
     private static string What(DriftEntry e)
     {
