@@ -284,7 +284,7 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         await page.ClickAsync("form.filters button[type=submit]");
         await page.WaitForSelectorAsync("tr.highlight a");
         var pack = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("tr.highlight a"));
-        Assert.StartsWith("calibration-pack-2026-W46-ATO-", pack.SuggestedFilename, StringComparison.Ordinal);
+        Assert.StartsWith("riskops-pack-2026-W46-ATO-", pack.SuggestedFilename, StringComparison.Ordinal);
         var pdfPath = Path.Combine(server.Screenshots, "lead-pack.pdf");
         await pack.SaveAsAsync(pdfPath);
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(pdfPath))[..4]));

@@ -82,7 +82,7 @@ internal static class ReportCommand
                 {
                     messageId = await ReportMailer.SendAsync(
                         smtp,
-                        new ReportEmail(recipients, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText, pack.Pdf, Path.GetFileName(path)),
+                        new ReportEmail(recipients, CalibrationPack.Title(pack.Data), pack.SummaryHtml, pack.SummaryText, pack.Pdf, CalibrationPack.FileName(period, pack.Data.Request.Scope)),
                         cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

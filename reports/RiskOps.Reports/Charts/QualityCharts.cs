@@ -328,7 +328,9 @@ public static class QualityCharts
             shown.Select(r => Truncate(r.Value ?? r.Vendor ?? r.Org ?? "—")).ToArray());
         var low = Math.Max(0, Math.Min(0.9, Math.Floor(shown.Min(r => r.DecisionAccuracy!.Value) * 20) / 20 - 0.05));
         LegendBelow(plot);
-        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, 1.06);
+        // Headroom for the two-line value label over a 100 % bar: a quarter of the visible range, so the label of a
+        // full bar is never clipped by the frame whatever the lowest bar.
+        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, (1 - 0.25 * low) / 0.75);
         return plot;
     }
 
@@ -492,9 +494,13 @@ public static class QualityCharts
     /// <summary>The legend under the plot, in rows: it never covers a bar or a point.</summary>
     private static void LegendBelow(Plot plot)
     {
-        plot.ShowLegend(Edge.Bottom);
-        plot.Legend.Orientation = Orientation.Horizontal;
-        plot.Legend.FontSize = 10;
+        // The edge panel has a legend of its own (plot.Legend is the hidden in-plot one). Without tight wrapping a
+        // horizontal legend narrower than its items stacks one item per line, squeezes the data area to a strip and
+        // cuts off the last items.
+        var panel = plot.ShowLegend(Edge.Bottom);
+        panel.Legend.Orientation = Orientation.Horizontal;
+        panel.Legend.TightHorizontalWrapping = true;
+        panel.Legend.FontSize = 10;
     }
 
     /// <summary>"2026-W46" → "W46": the year only crowds the axis (the title or page gives the period).</summary>

@@ -64,12 +64,15 @@ public static class CalibrationPack
         ];
     }
 
-    /// <summary>The pack's file name (archive and email attachment): week and scope, e.g. <c>calibration-pack-2026-W47-ATO-keystone.pdf</c>.</summary>
+    /// <summary>
+    /// The pack's attachment and download name, <c>riskops-pack-&lt;ISO week&gt;-&lt;scope&gt;.pdf</c>: the week and the scope's case
+    /// types, vendors, regions and model versions (<c>all</c> when unscoped), e.g. <c>riskops-pack-2026-W47-ATO-Keystone-BPO.pdf</c>.
+    /// </summary>
     public static string FileName(ReportPeriod period, MetricFilters scope)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(scope);
-        var parts = new List<string> { "calibration-pack", period.Week };
+        var parts = new List<string> { "riskops-pack", period.Week };
         parts.AddRange(scope.CaseTypes);
         parts.AddRange(scope.Vendors);
         parts.AddRange(scope.Regions);
@@ -408,13 +411,18 @@ public static class CalibrationPack
         var sweeps = data.Thresholds.ByCaseType.Select(QualityCharts.ThresholdSweep).ToList();
         for (var i = 0; i < sweeps.Count; i += 2)
         {
-            blocks.Add(new ChartRow(sweeps.Skip(i).Take(2).ToList(), 190));
+            blocks.Add(new ChartRow(sweeps.Skip(i).Take(2).ToList(), 212));
         }
     }
 
+    private const string NoClustersText =
+        "No FP/FN signal pattern is significantly over-represented this week (support ≥ 5 and 99.9 % Wilson lower bound above the error rate).";
+
     private static void Batch(PackData data, List<PdfBlock> blocks)
     {
-        blocks.Add(new Heading(SectionTitles[3], NewPage: true));
+        var clusters = data.Clusters.Clusters;
+        // A batch without clusters is three lines: it follows the thresholds instead of leaving a page nearly empty.
+        blocks.Add(new Heading(SectionTitles[3], NewPage: !data.IsEmpty && clusters.Count > 0));
         if (data.IsEmpty)
         {
             blocks.Add(new Paragraph(EmptyPeriodText, Muted: true));
@@ -425,12 +433,17 @@ public static class CalibrationPack
             "The agenda of the calibration session: the FP and FN patterns of this week that exceed their case type's error rate " +
             "most, with example cases, the dominant root cause and the route — A retrain the model, B change decision rules / " +
             "thresholds, C update the SOP.", Size: 8.5f));
-        var clusters = data.Clusters.Clusters;
+        if (clusters.Count == 0)
+        {
+            blocks.Add(new Paragraph(NoClustersText, Muted: true));
+            return;
+        }
+
         blocks.Add(new Table(
             [new TableColumn("Route", 2.5f), new TableColumn("Clusters", 1, CellAlign.Right), new TableColumn("Error cases", 1, CellAlign.Right)],
             clusters.GroupBy(RouteText).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<TableCell>)
                 [g.Key, Count(g.Count()), Count(g.Sum(c => c.Support))]).ToList(),
-            "No FP/FN signal pattern is significantly over-represented this week (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)."));
+            NoClustersText));
         blocks.Add(new Table(
             [
                 new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
@@ -442,20 +455,17 @@ public static class CalibrationPack
                 c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
                 Number(c.ExcessErrors, 1), Number(c.Lift, 2), c.RootCauseType ?? NotAvailable, RouteText(c),
             ]).ToList(),
-            "No FP/FN signal pattern is significantly over-represented this week (support ≥ 5 and 99.9 % Wilson lower bound above the error rate)."));
-        if (clusters.Count > 0)
-        {
-            blocks.Add(new Heading("Root causes and example cases", 2));
-            blocks.Add(new Table(
-                [
-                    new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
-                    new TableColumn("Root cause code", 3f), new TableColumn("Example case ids", 4.5f),
-                ],
-                clusters.Select(c => (IReadOnlyList<TableCell>)
-                [
-                    c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), c.RootCauseCode ?? NotAvailable, string.Join(", ", c.ExampleCaseIds),
-                ]).ToList()));
-        }
+            NoClustersText));
+        blocks.Add(new Heading("Root causes and example cases", 2));
+        blocks.Add(new Table(
+            [
+                new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
+                new TableColumn("Root cause code", 3f), new TableColumn("Example case ids", 4.5f),
+            ],
+            clusters.Select(c => (IReadOnlyList<TableCell>)
+            [
+                c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), c.RootCauseCode ?? NotAvailable, string.Join(", ", c.ExampleCaseIds),
+            ]).ToList()));
 
         var top = clusters.OrderByDescending(c => c.ExcessErrors).Take(4).ToList();
         for (var i = 0; i < top.Count; i += 2)

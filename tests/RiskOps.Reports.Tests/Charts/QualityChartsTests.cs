@@ -159,5 +159,31 @@ public sealed class QualityChartsTests
         Assert.Contains(plot.GetPlottables<ScottPlot.Plottables.HorizontalLine>(), l => l.LegendText == "target ≥ 95 %");
     }
 
+    [Theory]
+    [InlineData(365, 307)] // two sweeps per row in the pack
+    [InlineData(560, 300)] // the dashboard's grid
+    public void ThresholdSweep_PackSize_LegendFitsBelowTheDataAreaWithEveryItem(int width, int height)
+    {
+        var plot = QualityCharts.ThresholdSweep(new CaseTypeSweep
+        {
+            CaseType = "WITHDRAWAL_ANOMALY",
+            RecommendedThreshold = 0.97,
+            CurrentThreshold = 0.9,
+            Sweep = Enumerable.Range(50, 50).Select(k => new SweepPoint { Threshold = k / 100.0, Precision = 0.6 + k / 300.0, Recall = 0.99, Automation = 1 - k / 100.0 }).ToList(),
+        });
+
+        plot.RenderInMemory(width, height);
+        var data = plot.RenderManager.LastRender.DataRect;
+        var panel = plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Single();
+        var legend = panel.Legend.LastRenderSize;
+
+        // The legend is an edge panel under the x axis: it never overlaps the data area, its rows all fit in the
+        // figure (none cut off), and the data area keeps at least 40 % of the height.
+        Assert.Equal(7, plot.GetPlottables().Count(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText))));
+        Assert.True(data.Bottom + legend.Height <= height, $"legend {legend.Height} px under a data area ending at {data.Bottom} of {height}");
+        Assert.True(legend.Width <= width, $"legend {legend.Width} px wide in a {width} px figure");
+        Assert.True(data.Height >= 0.4 * height, $"data area {data.Height} of {height} px");
+    }
+
     private static MetricSet Slice() => new() { CaseType = "ATO", Tp = 1234, Fp = 56, Tn = 7890, Fn = 12 };
 }

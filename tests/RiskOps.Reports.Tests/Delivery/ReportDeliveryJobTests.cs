@@ -35,6 +35,7 @@ public sealed class ReportDeliveryJobTests(DemoLakeFixture lake) : IDisposable
         Assert.Contains("What changed", message.HtmlBody);
         var attachment = Assert.Single(message.Attachments.OfType<MimePart>());
         Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        Assert.Equal($"riskops-pack-{DemoLakeFixture.Week}-all.pdf", attachment.FileName);
         using var content = new MemoryStream();
         attachment.Content!.DecodeTo(content);
         using var archived = archive.OpenRead(first.ArchiveId!) ?? throw new InvalidOperationException("archived pack missing");

@@ -68,8 +68,8 @@ public sealed class CalibrationPackLayoutTests
     {
         var period = ReportPeriod.Parse("2026-W47");
 
-        Assert.Equal("calibration-pack-2026-W47-all.pdf", CalibrationPack.FileName(period, RiskOps.Sql.Model.MetricFilters.None));
-        Assert.Equal("calibration-pack-2026-W47-ATO-Keystone-BPO.pdf",
+        Assert.Equal("riskops-pack-2026-W47-all.pdf", CalibrationPack.FileName(period, RiskOps.Sql.Model.MetricFilters.None));
+        Assert.Equal("riskops-pack-2026-W47-ATO-Keystone-BPO.pdf",
             CalibrationPack.FileName(period, new RiskOps.Sql.Model.MetricFilters { CaseTypes = ["ATO"], Vendors = ["Keystone BPO"] }));
     }
 

@@ -122,6 +122,62 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
         }
     }
 
+    /// <summary>The running header (title and three lines) and footer that pdftotext prints on every page.</summary>
+    private const int HeaderLines = 4;
+
+    [Theory]
+    [InlineData("demo-week")]
+    [InlineData("demo-scoped")]
+    public void Render_DemoPack_NoPageButTheLastIsAnOrphan(string name)
+    {
+        var scope = name == "demo-scoped" ? new MetricFilters { CaseTypes = ["ATO"], Vendors = ["Keystone"] } : MetricFilters.None;
+        var (_, path) = lake.Pack(name, scope);
+        var pages = PdfTools.PdfToText(path).Split('\f').Where(p => p.Trim().Length > 0).ToList();
+        using var pdf = PdfDocument.Open(path);
+
+        Assert.Equal(pdf.NumberOfPages, pages.Count);
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var lines = pages[i].Split('\n').Where(l => l.Trim().Length > 0).ToList();
+            var content = lines.Count - HeaderLines - 1;
+            // A page of a few lines is a spill-over (a heading, a table row or a sentence alone). The last page may be
+            // short, and so may a section's last page before a section that starts on a new page, but never a lone
+            // heading or line: it carries a heading and at least three lines.
+            var closesSection = i < pages.Count - 1 && Regex.IsMatch(pages[i + 1].Split('\n').Where(l => l.Trim().Length > 0).Skip(HeaderLines).First().Trim(), @"^\d\. ");
+            var minimum = i == pages.Count - 1 ? 1 : closesSection ? 4 : 10;
+            Assert.True(content >= minimum, $"page {i + 1} of {pages.Count} has only {content} lines of content: {string.Join(" | ", lines.Skip(HeaderLines).Select(l => l.Trim()))}");
+
+            // A heading (11.5 or 15 pt, body text is at most 10 pt) is never the last line above the footer.
+            var page = pdf.GetPage(i + 1);
+            var body = page.Letters.Where(l => l.BoundingBox.Bottom > 70 && !string.IsNullOrWhiteSpace(l.Value)).ToList();
+            var lowest = body.Min(l => l.BoundingBox.Bottom);
+            var lastLine = body.Where(l => l.BoundingBox.Bottom < lowest + 3).ToList();
+            Assert.True(lastLine.Max(l => l.PointSize) < 11, $"page {i + 1} ends with a heading: {string.Concat(lastLine.Select(l => l.Value))}");
+        }
+    }
+
+    [Fact]
+    public void Render_DemoWeek_CodesAndCaseTypesAreNeverBrokenMidWord()
+    {
+        var (pack, path) = lake.Pack("demo-week", MetricFilters.None);
+        var codes = pack.Data.Current.ByCaseType.Select(s => s.CaseType!)
+            .Concat(pack.Data.Clusters.Clusters.Select(c => c.RootCauseCode).OfType<string>())
+            .Concat(DemoScenario.PlantedPatterns.Select(p => p.RootCauseCode))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var words = PdfTools.PdfToText(path).Split((char[])[' ', '\n', '\f', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Trim('(', ')', ',', ';', ':')).ToList();
+
+        Assert.Contains("WITHDRAWAL_ANOMALY", words);
+        Assert.Contains(pack.Data.Clusters.Clusters.First().RootCauseCode!, words);
+        foreach (var code in codes)
+        {
+            // A part of a code on a line of its own ends at a separator ('.', '_', …), never inside a word part.
+            var broken = words.Where(w => w.Length >= 3 && w.Length < code.Length && !codes.Contains(w) && code.StartsWith(w, StringComparison.Ordinal)
+                && !(w[^1] is '.' or '_' or '-' or '/' or ',')).ToList();
+            Assert.True(broken.Count == 0, $"{code} broken as {string.Join(", ", broken)}");
+        }
+    }
+
     /// <summary>Asserts one text line starts with <paramref name="first"/> and holds the cells in order.</summary>
     private static void AssertRow(IReadOnlyList<string> lines, string first, params string[] cells)
     {
