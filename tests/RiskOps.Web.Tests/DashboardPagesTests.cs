@@ -209,6 +209,38 @@ public sealed partial class DashboardPagesTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task BpoAndModelPages_Overturn_EqualWarehouseWithN()
+    {
+        RiskOps.Sql.Overturn.OverturnReport expected;
+        using (var warehouse = Warehouse.Open(app.Lake))
+        {
+            expected = warehouse.GetOverturn(ReviewWeek);
+        }
+
+        var client = await app.LoginAsync("dana");
+        var vendors = CsvText.Parse(await client.GetStringAsync($"/export/bpo/overturn_by_vendor.csv?{AsOf}"));
+        var reviewers = CsvText.Parse(await client.GetStringAsync($"/export/bpo/overturn_by_reviewer.csv?{AsOf}"));
+        var types = CsvText.Parse(await client.GetStringAsync($"/export/model/overturn_by_case_type.csv?{AsOf}"));
+
+        Assert.True(expected.Overall.Overturned > 0, "the demo review week has overturns");
+        Assert.Equal(["vendor", "resolved", "overturned", "overturn_rate", "overturned_labeled", "human_right", "agent_right", "human_right_rate", "overturn_rate_n", "human_right_rate_n"], vendors[0]);
+        Assert.Equal(expected.ByVendor.Select(v => v.Slice), vendors.Skip(1).Select(r => r[0]));
+        foreach (var (want, row) in expected.ByVendor.Zip(vendors.Skip(1)))
+        {
+            Assert.Equal([Format.Count(want.ResolvedCases), Format.Count(want.Overturned), KpiCatalogue.OverturnRate.Show(want.OverturnRate, Format.None),
+                Format.Count(want.OverturnedLabeled), Format.Count(want.HumanRight), Format.Count(want.AgentRight),
+                KpiCatalogue.HumanRightWhenOverturned.Show(want.HumanRightRate, Format.None), Format.Count(want.OverturnRateN), Format.Count(want.HumanRightRateN)], row.Skip(1));
+        }
+
+        Assert.Equal(expected.ByReviewer.Count, reviewers.Count - 1);
+        var all = types.Single(r => r[0] == "all");
+        Assert.Equal(Format.Count(expected.Overall.Overturned), all[2]);
+        Assert.Equal(expected.ByCaseType.Select(t => t.Slice).Append("all"), types.Skip(1).Select(r => r[0]));
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/bpo?{AsOf}"));
+        Assert.Contains("AI overturns — 2026-W46", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClustersPage_DrillDown_ShowsExamplesAndTrend()
     {
         ClusterReport expected;

@@ -84,6 +84,22 @@ public static class KpiCatalogue
         "brier", "Brier score (lower is better)", "Mean of (confidence − correct)² over labeled cases (correct = TP or TN).",
         null, KpiFormat.Score, "labeled cases", m => m.Brier, m => (0, m.LabeledCases), LowerIsBetter: true, Proportion: false);
 
+    /// <summary>
+    /// AI-overturn rate (no target; n = resolved manual cases). Its figures come from the overturn report
+    /// (<c>Warehouse.GetOverturn</c>), not from a metric set, so it is not in <see cref="All"/> (alerts and the
+    /// per-slice tables read metric sets): use <see cref="Kpi.Show"/> and <see cref="Kpi.Status(double?, long?)"/>.
+    /// </summary>
+    public static Kpi OverturnRate { get; } = new(
+        "overturn_rate", "AI-overturn rate",
+        "Share of resolved manual cases whose final human decision (the latest review, pass or block) differs from the agent's decision.",
+        null, KpiFormat.Percent, "resolved manual cases", _ => null, _ => null);
+
+    /// <summary>Human right when overturned (no target; n = overturned cases with a label).</summary>
+    public static Kpi HumanRightWhenOverturned { get; } = new(
+        "human_right_rate", "Human right when overturned",
+        "Of the overturned cases with a label, the share where the human's decision is the ground truth (block = label TP or FN); the rest the agent had right.",
+        null, KpiFormat.Percent, "labeled overturned cases", _ => null, _ => null);
+
     /// <summary>The headline KPIs of the overview and the pack summary, in display order.</summary>
     public static IReadOnlyList<Kpi> Headline { get; } =
         [Precision, Recall, RecallAuto, Automation, Sla, DecisionAccuracy, KeyUserEscalation, SopCoverage, Ece, Brier];
@@ -107,6 +123,8 @@ public static class KpiCatalogue
         ("Recommended threshold", "The lowest auto-decision threshold t (0.50–0.99) at which the pipeline (agent above t, humans below) keeps precision > 95 % and recall > 99 % on the labeled cases."),
         ("Cluster", "A set of 1–3 risk signals over-represented among a case type's false positives (in its labeled blocks) or false negatives (in its labeled passes): at least 5 errors and a 99.9 % Wilson lower bound above the error rate; clusters are found greedily and never share a case."),
         ("Route", "What fixes a cluster's root cause: A feature-weight bias → retrain, B threshold miscalibration → decision rules, C SOP gap → SOP update."),
+        ("AI-overturn rate", OverturnRate.Definition + " Per case type, week (of scored_at), org, vendor and reviewer (of the final review); n = resolved manual cases."),
+        ("Human right when overturned", HumanRightWhenOverturned.Definition + " n = labeled overturned cases; a high share means the overturns catch the agent's errors, a low one that reviewers overrule a right agent."),
         ("Week", "UTC ISO week of scored_at (Monday–Sunday, e.g. 2026-W47)."),
     ];
 }

@@ -474,6 +474,40 @@ public static class CalibrationPack
         }
     }
 
+    /// <summary>The AI-overturn table: per case type, org and vendor, pooled last; who was right from the label.</summary>
+    private static void Overturns(PackData data, List<PdfBlock> blocks)
+    {
+        var overturn = data.Overturn;
+        blocks.Add(new Heading("AI overturns (final human decision differs from the agent's)", 2));
+        blocks.Add(new Paragraph(
+            "Of the week's resolved manual cases, those whose final review (pass or block) differs from the agent's decision; of the overturned cases with a label, " +
+            "whether the human or the agent had the truth. Vendor is the final review's.", Size: 8, Muted: true));
+        var rows = overturn.ByCaseType.Concat(overturn.ByOrg).Concat(overturn.ByVendor).ToList();
+        if (overturn.Overall.ResolvedCases > 0)
+        {
+            rows.Add(overturn.Overall);
+        }
+
+        blocks.Add(new Table(
+            [
+                new TableColumn("By", 1.05f), new TableColumn("Slice", 1.6f), new TableColumn("Resolved", 0.9f, CellAlign.Right),
+                new TableColumn("Overturned", 1, CellAlign.Right), new TableColumn("Overturn rate", 1.6f, CellAlign.Right),
+                new TableColumn("Human right", 0.8f, CellAlign.Right), new TableColumn("Agent right", 0.8f, CellAlign.Right),
+                new TableColumn("Human right (share)", 1.6f, CellAlign.Right),
+            ],
+            rows.Select(r => (IReadOnlyList<TableCell>)
+            [
+                r.Dimension == "overall" ? "all" : r.Dimension.Replace('_', ' '), r.Slice ?? "All (pooled)", Count(r.ResolvedCases), Count(r.Overturned),
+                Rate(KpiCatalogue.OverturnRate, r.OverturnRate, r.OverturnRateN), Count(r.HumanRight), Count(r.AgentRight),
+                Rate(KpiCatalogue.HumanRightWhenOverturned, r.HumanRightRate, r.HumanRightRateN),
+            ]).ToList(),
+            "No resolved manual case this week in scope."));
+
+        static TableCell Rate(Kpi kpi, double? value, long n) => new(kpi.Status(value, n) == KpiStatus.SmallSample
+            ? kpi.Show(value) + " (n < 30)"
+            : $"{kpi.Show(value)} (n = {Count(n)})");
+    }
+
     private static void Operations(PackData data, List<PdfBlock> blocks)
     {
         blocks.Add(new Heading(SectionTitles[4], NewPage: true));
@@ -512,6 +546,7 @@ public static class CalibrationPack
                     Cell(KpiCatalogue.DecisionAccuracy, new MetricSet { DecisionAccuracy = q.DecisionAccuracy, QaAudits = q.QaAudits, QaCorrect = q.Correct }), Number(q.Kappa),
                 ]).ToList(),
                 "No QA audit of this week's reviews in scope."));
+            Overturns(data, blocks);
         }
 
         blocks.Add(new Heading("SOP coverage and gaps", 2));

@@ -50,6 +50,9 @@ public sealed class PackData
     /// <summary>FP/FN clusters of the week: the session's misclassification batch.</summary>
     public required ClusterReport Clusters { get; init; }
 
+    /// <summary>The AI-overturn figures of the week's cases in scope (empty when not loaded).</summary>
+    public RiskOps.Sql.Overturn.OverturnReport Overturn { get; init; } = new();
+
     /// <summary>The A/B comparisons over every week of the scope (an experiment runs for weeks); null when not loaded.</summary>
     public RiskOps.Sql.Experiments.ExperimentReport? Experiments { get; init; }
 
@@ -100,6 +103,7 @@ public sealed class PackData
             Thresholds = warehouse.GetThresholds(week),
             Clusters = warehouse.GetClusters(week),
             Drift = warehouse.GetDrift(week),
+            Overturn = warehouse.GetOverturn(week),
             Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
             Freshness = LoadFreshness(warehouse),
         };

@@ -173,14 +173,14 @@ public static class PdfRenderer
         return lines;
     }
 
-    /// <summary>Splits on spaces but keeps a unit ("%", "pts", "h") with its number, so "96.1 %" never breaks, and "n &lt; 30" together.</summary>
+    /// <summary>Splits on spaces but keeps a unit ("%", "pts", "h") with its number, so "96.1 %" never breaks, and "n &lt; 30" and "n = 109" together.</summary>
     private static List<string> Words(string line)
     {
         var words = new List<string>();
         foreach (var token in line.Split(' '))
         {
-            // "(n < 30)" stays one group too: a wrapped "(n <" / "30)" reads as noise.
-            if (words.Count > 0 && (token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h" or "<" || words[^1].EndsWith('<')))
+            // "(n < 30)" and "(n = 109)" stay one group too: a wrapped "(n <" / "30)" reads as noise.
+            if (words.Count > 0 && (token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h" or "<" or "=" || words[^1].EndsWith('<') || words[^1].EndsWith('=')))
             {
                 words[^1] += " " + token;
             }
@@ -258,8 +258,9 @@ public static class PdfRenderer
         }
 
         /// <summary>
-        /// The height a heading must keep with it: its paragraphs and the first chart row or the start of the first table
-        /// after it (a case type's heading and note never sit at the foot of a page whose next page holds its charts).
+        /// The height a heading must keep with it: its paragraphs, the short tables after it and the first chart row or the
+        /// start of the first long table (a case type's heading and note never sit at the foot of a page whose next page
+        /// holds its charts; a section's short tables never leave one behind).
         /// </summary>
         private float KeepWithHeading(int index)
         {
@@ -274,8 +275,13 @@ public static class PdfRenderer
                     case ChartRow row:
                         height += Math.Min(row.Height, _bottom - _top) + 8;
                         break;
-                    case Table table:
-                        height += SmallTableHeight(table) ?? 50;
+                    case Table table when SmallTableHeight(table) is { } small:
+                        // Short tables in a row under one heading stay together: a one-row table that moved on alone
+                        // would be an orphan page.
+                        height += small;
+                        continue;
+                    case Table:
+                        height += 50;
                         break;
                 }
 

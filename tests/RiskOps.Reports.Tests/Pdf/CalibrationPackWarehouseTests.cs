@@ -122,6 +122,25 @@ public sealed class CalibrationPackWarehouseTests(DemoLakeFixture lake)
         }
     }
 
+    [Fact]
+    public void Render_DemoWeek_OverturnTableEqualsWarehouseOverturn()
+    {
+        var (pack, path) = lake.Pack("demo-week", MetricFilters.None);
+        using var warehouse = Warehouse.Open(lake.Lake);
+        var overturn = warehouse.GetOverturn(new MetricFilters { Weeks = [DemoLakeFixture.Week] });
+        var lines = PdfTools.PdfToText(path).Split('\n').Select(Collapse).ToList();
+
+        Assert.True(overturn.Overall.ResolvedCases > 0 && overturn.Overall.Overturned > 0, "the demo week has overturns");
+        Assert.Equal(overturn.Overall.Overturned, pack.Data.Overturn.Overall.Overturned);
+        Assert.Contains(lines, l => l.Contains("AI overturns (final human decision differs from the agent's)", StringComparison.Ordinal));
+        foreach (var row in overturn.ByCaseType.Concat(overturn.ByVendor).Append(overturn.Overall))
+        {
+            var rate = KpiCatalogue.OverturnRate.Show(row.OverturnRate) + (row.OverturnRateN < 30 ? " (n < 30)" : $" (n = {Count(row.OverturnRateN)})");
+            AssertRow(lines, row.Dimension == "overall" ? "all" : row.Dimension.Replace('_', ' '), row.Slice ?? "All (pooled)", Count(row.ResolvedCases), Count(row.Overturned), rate,
+                Count(row.HumanRight), Count(row.AgentRight));
+        }
+    }
+
     /// <summary>The running header (title and three lines) and footer that pdftotext prints on every page.</summary>
     private const int HeaderLines = 4;
 

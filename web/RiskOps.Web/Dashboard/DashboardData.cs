@@ -90,6 +90,10 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public Sql.Experiments.ExperimentReport Experiments(MetricFilters filters, DateTimeOffset asOf, Sql.Experiments.ExperimentRegistry registry) =>
         Cached(("experiments", filters.ToKey(), asOf), w => w.GetExperiments(filters, asOf, registry));
 
+    /// <summary>The AI-overturn figures of the filters' cases (<see cref="Warehouse.GetOverturn"/>).</summary>
+    public Sql.Overturn.OverturnReport Overturn(MetricFilters filters) =>
+        Cached(("overturn", filters.ToKey()), w => w.GetOverturn(filters));
+
     /// <summary>The estimate backtest (the same call as <c>riskops backtest</c>).</summary>
     public Sql.Estimates.BacktestReport EstimateBacktest(MetricFilters filters, DateTimeOffset asOf) =>
         Cached(("backtest", filters.ToKey(), asOf), w => w.GetEstimateBacktest(filters, asOf));

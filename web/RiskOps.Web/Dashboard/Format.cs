@@ -80,7 +80,9 @@ internal static class ColumnHeaders
         ["rows"] = "Rows", ["row_count"] = "Rows", ["reason"] = "Reason", ["records"] = "Records", ["id"] = "Id", ["cron"] = "Schedule (cron)",
         ["queue"] = "Queue", ["last_run"] = "Last run (UTC)", ["last_state"] = "Last state", ["next_run"] = "Next run (UTC)",
         ["error"] = "Error", ["job_id"] = "Job id", ["job"] = "Job", ["state"] = "State", ["at"] = "At (UTC)", ["duration"] = "Duration",
-        ["accuracy_bar"] = "Decision accuracy (bar)",
+        ["accuracy_bar"] = "Decision accuracy (bar)", ["overturned"] = "Overturned", ["overturn_rate"] = "AI-overturn rate",
+        ["overturned_labeled"] = "Overturned, labeled", ["human_right"] = "Human right", ["agent_right"] = "Agent right",
+        ["human_right_rate"] = "Human right when overturned",
     };
 
     /// <summary>The header shown for a column key.</summary>

@@ -48,6 +48,7 @@ internal static class BpoView
                     Tables = [Table("by_reviewer", "Per reviewer", "reviewer", reviewers, bars: true)],
                 },
                 new Section($"Per week ({period.Trend.Weeks.Count} weeks ending {period.Short})") { Tables = [Table("by_week", "Per week (week of the audited review's resolution)", "week", weeks)] },
+                OverturnView.BpoSection(request),
             ]);
     }
 

@@ -44,6 +44,7 @@ internal static class ModelQualityView
                     Bullets = [.. RiskOps.Reports.Pdf.EstimatedVsMeasured.Lines(metrics.Overall), "All case types: " + RiskOps.Reports.Pdf.EstimatedVsMeasured.Completeness(metrics.Overall) + "."],
                     Tables = [EstimateTable([.. caseTypes, ("all", metrics.Overall)])],
                 },
+                OverturnView.ModelSection(request),
                 Backtest(request),
                 new Section($"Per model version — {period.Short}")
                 {
