@@ -257,6 +257,12 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
         await page.ClickAsync(".quick a:has-text('last 4 weeks')");
         await page.WaitForURLAsync(url => url.Contains("from=2026-W43", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         Assert.Contains("2026-10-19 – 2026-11-15", await page.InnerTextAsync("p.period"), StringComparison.Ordinal);
+        // The week picker names the range, never "last complete", and the quick link is the active one.
+        var picked = await page.EvalOnSelectorAsync<string>("select[name=week]", "s => s.options[s.selectedIndex].text");
+        Assert.Equal("date range 2026-W43 – 2026-W46", picked);
+        Assert.DoesNotContain("last complete", picked, StringComparison.Ordinal);
+        Assert.Equal("active", await page.GetAttributeAsync(".quick a:has-text('last 4 weeks')", "class"));
+        Assert.Null(await page.GetAttributeAsync(".quick a:has-text('last complete week')", "class"));
 
         // This week: marked in progress.
         await page.GotoAsync("/?week=2026-W47&" + DashboardServer.AsOfQuery);
@@ -341,6 +347,27 @@ public sealed class DashboardBrowserTests(DashboardServer server) : IClassFixtur
             if (pages == 1)
             {
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "06-cluster-cases-paged.png"), FullPage = true });
+
+                // The wide case table (13 columns) scrolls sideways inside its box; the page itself never scrolls sideways,
+                // also in a narrow window.
+                Assert.Equal(13, await page.Locator("#table-cases table thead th").CountAsync());
+                foreach (var width in new[] { 1400, 900 })
+                {
+                    await page.SetViewportSizeAsync(width, 900);
+                    var sizes = await page.EvaluateAsync<int[]>(
+                        "() => { const b = document.querySelector('#table-cases'); return [document.documentElement.scrollWidth, window.innerWidth, b.scrollWidth, b.clientWidth]; }");
+                    var (pageWidth, viewport, boxScroll, boxClient) = (sizes[0], sizes[1], sizes[2], sizes[3]);
+                    Assert.True(pageWidth <= viewport, $"page {pageWidth} px wide in a {viewport} px window");
+                    Assert.True(boxClient <= viewport, $"table box {boxClient} px in a {viewport} px window");
+                    Assert.Equal("auto", await page.EvalOnSelectorAsync<string>("#table-cases", "b => getComputedStyle(b).overflowX"));
+                    if (width == 900)
+                    {
+                        Assert.True(boxScroll > boxClient, $"the 13 columns ({boxScroll} px) scroll inside the {boxClient} px box");
+                        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.Screenshots, "06-cluster-cases-narrow.png"), FullPage = true });
+                    }
+                }
+
+                await page.SetViewportSizeAsync(1400, 900);
             }
 
             var next = page.Locator("#table-pages a:text-is('next')");
