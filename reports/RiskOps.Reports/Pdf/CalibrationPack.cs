@@ -447,8 +447,8 @@ public static class CalibrationPack
         blocks.Add(new Table(
             [
                 new TableColumn("Case type", 1.6f), new TableColumn("Error", 0.6f), new TableColumn("#", 0.4f, CellAlign.Right),
-                new TableColumn("Signals", 2.6f), new TableColumn("Errors / cases", 1.3f, CellAlign.Right), new TableColumn("Excess", 0.9f, CellAlign.Right),
-                new TableColumn("Lift", 0.7f, CellAlign.Right), new TableColumn("Root cause", 0.9f), new TableColumn("Route", 1.5f),
+                new TableColumn("Signals", 2.3f), new TableColumn("Errors / cases", 1.3f, CellAlign.Right), new TableColumn("Excess", 0.9f, CellAlign.Right),
+                new TableColumn("Lift", 0.7f, CellAlign.Right), new TableColumn("Root cause", 0.9f), new TableColumn("Route", 1.8f),
             ],
             clusters.Select(c => (IReadOnlyList<TableCell>)
             [
