@@ -265,22 +265,24 @@ public static class PdfRenderer
         private float KeepWithHeading(int index)
         {
             var height = 0f;
+            var sawTable = false;
             for (var j = index + 1; j < spec.Blocks.Count; j++)
             {
                 switch (spec.Blocks[j])
                 {
-                    case Paragraph p:
+                    case Paragraph p when !sawTable:
                         height += p.Text.Split('\n').Sum(line => Wrap(line, p.Size, p.Bold, _width).Count) * p.Size * 1.35f + 4;
                         continue;
-                    case ChartRow row:
+                    case ChartRow row when !sawTable:
                         height += Math.Min(row.Height, _bottom - _top) + 8;
                         break;
                     case Table table when SmallTableHeight(table) is { } small:
                         // Short tables in a row under one heading stay together: a one-row table that moved on alone
-                        // would be an orphan page.
+                        // would be an orphan page. Charts after them may flow on.
                         height += small;
+                        sawTable = true;
                         continue;
-                    case Table:
+                    case Table when !sawTable:
                         height += 50;
                         break;
                 }
