@@ -29,7 +29,7 @@ public sealed class IncrementalFoldTests
         using var warehouse = Warehouse.Open(lake.Root);
         warehouse.FoldRebuildShare = 1;
         var landed = new ListedLake(lake);
-        var parts = Split(all).ToList();
+        var parts = LakeBatches.Split(all).ToList();
         parts.Add(LateRecords(all, seed, "late1", 40));
         parts.Add(LateRecords(all, seed + 7, "late2", 55));
         var incremental = 0;
@@ -151,7 +151,7 @@ public sealed class IncrementalFoldTests
         warehouse.FoldRebuildShare = 1;
         var landed = new ListedLake(lake);
         var all = RandomLake.Generate(66, 200);
-        var parts = Split(all).ToList();
+        var parts = LakeBatches.Split(all).ToList();
         landed.Publish(parts[0], T0);
         var (before, _) = warehouse.Fold(T0);
         warehouse.ServePublishedRollup = true;
@@ -191,7 +191,7 @@ public sealed class IncrementalFoldTests
     {
         using var lake = new TestLake();
         var landed = new ListedLake(lake);
-        var parts = Split(RandomLake.Generate(67, 300)).ToList();
+        var parts = LakeBatches.Split(RandomLake.Generate(67, 300)).ToList();
         landed.Publish(parts[0], T0);
         using (var first = Warehouse.Open(lake.Root))
         {
@@ -224,7 +224,7 @@ public sealed class IncrementalFoldTests
     {
         using var lake = new TestLake();
         var landed = new ListedLake(lake);
-        var parts = Split(RandomLake.Generate(71, 120)).ToList();
+        var parts = LakeBatches.Split(RandomLake.Generate(71, 120)).ToList();
         landed.Publish(parts[0], T0);
         using var folder = Warehouse.Open(lake.Root);
         folder.FoldRebuildShare = 1;
@@ -271,7 +271,7 @@ public sealed class IncrementalFoldTests
     {
         using var lake = new TestLake();
         var landed = new ListedLake(lake);
-        var parts = Split(RandomLake.Generate(69, 200)).ToList();
+        var parts = LakeBatches.Split(RandomLake.Generate(69, 200)).ToList();
         landed.Publish(parts[0], T0);
         using var warehouse = Warehouse.Open(lake.Root);
         warehouse.Fold(T0);
@@ -381,25 +381,6 @@ public sealed class IncrementalFoldTests
             {
                 Directory.Delete(copy, recursive: true);
             }
-        }
-    }
-
-    /// <summary>The random lake cut into its batches, each kind's rows of one batch together.</summary>
-    private static IEnumerable<LakeData> Split(LakeData data)
-    {
-        var batches = data.Decisions.Select(d => d.BatchId).Concat(data.Reviews.Select(r => r.BatchId)).Concat(data.Labels.Select(l => l.BatchId))
-            .Concat(data.QaAudits.Select(a => a.BatchId)).Concat(data.Sop.Select(s => s.BatchId)).Concat(data.Quarantine.Select(q => q.BatchId))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (var batch in batches)
-        {
-            var part = new LakeData();
-            part.Decisions.AddRange(data.Decisions.Where(r => r.BatchId == batch));
-            part.Reviews.AddRange(data.Reviews.Where(r => r.BatchId == batch));
-            part.Labels.AddRange(data.Labels.Where(r => r.BatchId == batch));
-            part.QaAudits.AddRange(data.QaAudits.Where(r => r.BatchId == batch));
-            part.Sop.AddRange(data.Sop.Where(r => r.BatchId == batch));
-            part.Quarantine.AddRange(data.Quarantine.Where(r => r.BatchId == batch));
-            yield return part;
         }
     }
 

@@ -121,7 +121,7 @@ public sealed class LakeVersionTests
         var version = 0L;
         var landed = new LakeData();
         // Batch by batch: each random-lake batch, then the late records, each one published with a manifest and folded.
-        foreach (var part in Split(all).Append(late))
+        foreach (var part in LakeBatches.Split(all).Append(late))
         {
             lake.Write(part);
             Append(landed, part);
@@ -171,25 +171,6 @@ public sealed class LakeVersionTests
         Assert.NotEqual(folder, rebuilt.Folder);
         Assert.Equal(version, rebuilt.LakeVersion);
         MetricAssert.Equal(beforeRebuild.Overall, warehouse.GetMetrics(MetricFilters.None, RandomLake.AsOf).Overall, "rebuild");
-    }
-
-    /// <summary>The random lake cut into its batches (b000, b001, ...), each kind's rows of one batch together.</summary>
-    private static IEnumerable<LakeData> Split(LakeData data)
-    {
-        var batches = data.Decisions.Select(d => d.BatchId).Concat(data.Reviews.Select(r => r.BatchId)).Concat(data.Labels.Select(l => l.BatchId))
-            .Concat(data.QaAudits.Select(a => a.BatchId)).Concat(data.Sop.Select(s => s.BatchId)).Concat(data.Quarantine.Select(q => q.BatchId))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (var batch in batches)
-        {
-            var part = new LakeData();
-            part.Decisions.AddRange(data.Decisions.Where(r => r.BatchId == batch));
-            part.Reviews.AddRange(data.Reviews.Where(r => r.BatchId == batch));
-            part.Labels.AddRange(data.Labels.Where(r => r.BatchId == batch));
-            part.QaAudits.AddRange(data.QaAudits.Where(r => r.BatchId == batch));
-            part.Sop.AddRange(data.Sop.Where(r => r.BatchId == batch));
-            part.Quarantine.AddRange(data.Quarantine.Where(r => r.BatchId == batch));
-            yield return part;
-        }
     }
 
     /// <summary>

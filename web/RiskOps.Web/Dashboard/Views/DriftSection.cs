@@ -13,15 +13,24 @@ internal static class DriftSection
         var week = request.Data.Drift(request.Filters.Metrics);
         var trend = request.Data.Drift(period.Trend);
         var flagged = week.Entries.Where(e => e.Flagged).ToList();
+        // Bounded (docs/operations.md, "Bounded category lists"): flagged slices first, then the largest; PSI is per slice,
+        // so the rest get no "other" row, only the note's count.
+        var shown = Categories.Top(week.Entries, e => (e.Flagged ? 1L << 40 : 0) + e.Decisions);
+        var trendFlagged = trend.Entries.Where(e => e.Flagged).Reverse().ToList();
         var bullets = new List<string>
         {
             flagged.Count == 0
                 ? $"No case type × model version shifted by more than PSI {Format.Num(DriftCalculator.FlagAbove, 1)} in {period.Short} (of {week.Entries.Count} compared)."
                 : $"{flagged.Count} of {week.Entries.Count} case type × model version slices shifted in {period.Short}: "
-                    + string.Join("; ", flagged.Select(e => $"{e.CaseType} {e.ModelVersion} ({What(e)})")) + ".",
+                    + string.Join("; ", flagged.Take(Categories.MaxShown).Select(e => $"{Categories.Label(e.CaseType)} {Categories.Label(e.ModelVersion)} ({What(e)})"))
+                    + (flagged.Count > Categories.MaxShown ? $"; and {flagged.Count - Categories.MaxShown} more" : "") + ".",
         };
         var trendFlags = trend.Entries.Count(e => e.Flagged);
         bullets.Add($"Over the {period.TrendWeeks.Count} weeks ending {period.Short}: {trendFlags} flagged slice-weeks.");
+        if (shown.Rest.Count > 0)
+        {
+            bullets.Add($"The table shows {shown.Shown.Count} of {week.Entries.Count} case type × model version slices: flagged ones first, then the largest by decisions.");
+        }
 
         return new Section($"Early warning without labels — drift, {period.Short} vs the week before")
         {
@@ -34,15 +43,15 @@ internal static class DriftSection
             Tables =
             [
                 new TableModel("drift", $"PSI per case type and model version — {period.Short}", ["case_type", "model_version", "decisions", "decisions_week_before", "confidence_psi", "confidence_psi_p", "largest_signal_shift", "signal_rate_before_now", "signal_psi", "flagged"],
-                    week.Entries.OrderByDescending(e => e.Flagged).ThenBy(e => e.CaseType, StringComparer.Ordinal).ThenBy(e => e.ModelVersion, StringComparer.Ordinal)
+                    shown.Shown.OrderByDescending(e => e.Flagged).ThenBy(e => e.CaseType, StringComparer.Ordinal).ThenBy(e => e.ModelVersion, StringComparer.Ordinal)
                         .Select(e => Row(e)).ToList())
                 {
                     Empty = "No decision in this week for these filters.",
                 },
                 new TableModel("drift_trend", $"Flagged shifts over the trend ({period.TrendWeeks.Count} weeks)", ["week", "case_type", "model_version", "decisions", "confidence_psi", "largest_signal_shift", "signal_psi"],
-                    trend.Entries.Where(e => e.Flagged).Reverse().Select(e => (IReadOnlyList<Cell>)
+                    trendFlagged.Take(Categories.MaxReviewers).Select(e => (IReadOnlyList<Cell>)
                     [
-                        e.Week, e.CaseType, e.ModelVersion, Format.Count(e.Decisions), Psi(e, e.ConfidencePsi, e.ConfidenceFlagged),
+                        e.Week, Categories.Label(e.CaseType), Categories.Label(e.ModelVersion), Format.Count(e.Decisions), Psi(e, e.ConfidencePsi, e.ConfidenceFlagged),
                         e.Signals.FirstOrDefault()?.Signal ?? Format.None, e.Signals.FirstOrDefault() is { } s ? Psi(e, s.Psi, s.Flagged) : Format.None,
                     ]).ToList())
                 {
@@ -57,7 +66,7 @@ internal static class DriftSection
         var top = e.Signals.FirstOrDefault();
         return
         [
-            e.CaseType, e.ModelVersion, Format.Count(e.Decisions), Format.Count(e.PreviousDecisions), Psi(e, e.ConfidencePsi, e.ConfidenceFlagged),
+            Categories.Label(e.CaseType), Categories.Label(e.ModelVersion), Format.Count(e.Decisions), Format.Count(e.PreviousDecisions), Psi(e, e.ConfidencePsi, e.ConfidenceFlagged),
             Format.Num(e.ConfidencePValue, 4), top?.Signal ?? Format.None,
             top is null ? Format.None : $"{Format.Pct(top.PreviousRate)} → {Format.Pct(top.Rate)}",
             top is null ? Format.None : Psi(e, top.Psi, top.Flagged),

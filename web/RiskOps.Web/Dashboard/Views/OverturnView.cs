@@ -25,7 +25,7 @@ internal static class OverturnView
             Note = Definition,
             Tables =
             [
-                Table("overturn_by_case_type", "Per case type", "case_type", [.. report.ByCaseType, report.Overall]),
+                Table("overturn_by_case_type", "Per case type", "case_type", [.. Bound(report.ByCaseType), report.Overall]),
                 Table("overturn_by_week", $"Per week ({request.Period.Trend.Weeks.Count} weeks ending {request.Period.Short})", "week", weeks),
             ],
         };
@@ -35,20 +35,19 @@ internal static class OverturnView
     public static Section BpoSection(PageRequest request)
     {
         var report = request.Data.Overturn(request.Filters.Metrics);
-        var reviewers = report.ByReviewer
+        var reviewers = Bound(report.ByReviewer, Categories.MaxReviewers, rows => rows
             .OrderBy(r => r.ResolvedCases < Kpi.MinimumN ? 1 : 0)
             .ThenByDescending(r => r.OverturnRate ?? -1)
             .ThenByDescending(r => r.ResolvedCases)
-            .ThenBy(r => r.Slice, StringComparer.Ordinal)
-            .ToList();
+            .ThenBy(r => r.Slice, StringComparer.Ordinal));
         var small = reviewers.Count(r => r.ResolvedCases < Kpi.MinimumN);
         return new Section($"AI overturns — {request.Period.Short}")
         {
             Note = Definition + $" {Format.Count(reviewers.Count)} reviewers, highest overturn rate first; {Format.Count(small)} with fewer than 30 resolved cases are listed last, greyed.",
             Tables =
             [
-                Table("overturn_by_org", "Per organisation", "org", [.. report.ByOrg, report.Overall]),
-                Table("overturn_by_vendor", "Per vendor (BPO)", "vendor", report.ByVendor),
+                Table("overturn_by_org", "Per organisation", "org", [.. Bound(report.ByOrg), report.Overall]),
+                Table("overturn_by_vendor", "Per vendor (BPO)", "vendor", Bound(report.ByVendor)),
                 Table("overturn_by_reviewer", "Per reviewer", "reviewer", reviewers, withVendor: true),
             ],
         };
@@ -60,7 +59,8 @@ internal static class OverturnView
         [key, .. withVendor ? new[] { "org", "vendor" } : [], "resolved", "overturned", "overturn_rate", "overturned_labeled", "human_right", "agent_right", "human_right_rate"],
         rows.Select(r => (IReadOnlyList<Cell>)
         [
-            r.Slice ?? (r.Dimension == "overall" ? "all" : Format.None), .. withVendor ? new Cell[] { r.Org ?? Format.None, r.Vendor ?? Format.None } : [],
+            r.Slice is { } slice ? Categories.Label(slice) : r.Dimension == "overall" ? "all" : Format.None,
+            .. withVendor ? new Cell[] { r.Org is { } org ? Categories.Label(org) : Format.None, r.Vendor is { } vendor ? Categories.Label(vendor) : Format.None } : [],
             Format.Count(r.ResolvedCases), Format.Count(r.Overturned), Rate(KpiCatalogue.OverturnRate, r.OverturnRate, r.OverturnRateN),
             Format.Count(r.OverturnedLabeled), Format.Count(r.HumanRight), Format.Count(r.AgentRight),
             Rate(KpiCatalogue.HumanRightWhenOverturned, r.HumanRightRate, r.HumanRightRateN),
@@ -68,6 +68,40 @@ internal static class OverturnView
     {
         Empty = "No resolved manual case for these filters.",
     };
+
+    /// <summary>
+    /// The rows a table shows (docs/operations.md, "Bounded category lists"): at most <paramref name="max"/> by resolved
+    /// cases, in <paramref name="order"/> (default: largest first), then one "other" row summing the rest's counts, its
+    /// rates derived from those sums.
+    /// </summary>
+    private static List<OverturnRow> Bound(IReadOnlyList<OverturnRow> rows, int max = Categories.MaxShown, Func<IEnumerable<OverturnRow>, IEnumerable<OverturnRow>>? order = null)
+    {
+        var top = Categories.Top(rows, r => r.ResolvedCases, max);
+        var shown = (order ?? (r => r))(top.Shown).ToList();
+        if (top.Rest.Count == 0)
+        {
+            return shown;
+        }
+
+        var rest = top.Rest;
+        long resolved = rest.Sum(r => r.ResolvedCases), overturned = rest.Sum(r => r.Overturned), labeled = rest.Sum(r => r.OverturnedLabeled);
+        long human = rest.Sum(r => r.HumanRight), agent = rest.Sum(r => r.AgentRight);
+        shown.Add(new OverturnRow
+        {
+            Dimension = rest[0].Dimension,
+            Slice = Categories.OtherLabel,
+            ResolvedCases = resolved,
+            Overturned = overturned,
+            OverturnRate = resolved == 0 ? null : (double)overturned / resolved,
+            OverturnRateN = resolved,
+            OverturnedLabeled = labeled,
+            HumanRight = human,
+            AgentRight = agent,
+            HumanRightRate = labeled == 0 ? null : (double)human / labeled,
+            HumanRightRateN = labeled,
+        });
+        return shown;
+    }
 
     private static Cell Rate(Kpi kpi, double? value, long n) => new(kpi.Show(value, Format.None), Status: kpi.Status(value, n)) { N = n };
 }
