@@ -7,7 +7,8 @@ namespace RiskOps.Sql;
 /// <param name="BatchId">The batch id (the manifest's file name).</param>
 /// <param name="LakeVersion">The manifest's <c>lake_version</c>, or its place in publish order on a lake written before versions.</param>
 /// <param name="PublishedAt">The manifest's <c>published_at</c>, else its <c>ingested_at</c> (UTC).</param>
-public sealed record LakeBatch(string BatchId, long LakeVersion, DateTimeOffset PublishedAt);
+/// <param name="Operation">The manifest's <c>operation</c>: <c>ingest</c> (also when absent), <c>replay</c> or <c>erase</c>.</param>
+public sealed record LakeBatch(string BatchId, long LakeVersion, DateTimeOffset PublishedAt, string Operation = "ingest");
 
 /// <summary>
 /// Reads the lake's manifest log (<c>&lt;lake&gt;/_manifests/*.json</c>, written by the ETL's publish step) into lake
@@ -31,7 +32,7 @@ public static class ManifestLog
         }
 
         var versioned = new List<LakeBatch>();
-        var unversioned = new List<(string BatchId, DateTimeOffset At)>();
+        var unversioned = new List<(string BatchId, DateTimeOffset At, string Operation)>();
         foreach (var path in Directory.EnumerateFiles(folder, "*.json"))
         {
             if (TryParse(path) is not { } entry)
@@ -41,11 +42,11 @@ public static class ManifestLog
 
             if (entry.Version is { } version)
             {
-                versioned.Add(new LakeBatch(entry.BatchId, version, entry.PublishedAt));
+                versioned.Add(new LakeBatch(entry.BatchId, version, entry.PublishedAt, entry.Operation));
             }
             else
             {
-                unversioned.Add((entry.BatchId, entry.PublishedAt));
+                unversioned.Add((entry.BatchId, entry.PublishedAt, entry.Operation));
             }
         }
 
@@ -53,7 +54,7 @@ public static class ManifestLog
         var numbered = unversioned
             .OrderBy(b => b.At)
             .ThenBy(b => b.BatchId, StringComparer.Ordinal)
-            .Select((b, i) => new LakeBatch(b.BatchId, i + 1, b.At));
+            .Select((b, i) => new LakeBatch(b.BatchId, i + 1, b.At, b.Operation));
         return numbered.Concat(versioned).OrderBy(b => b.LakeVersion).ThenBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
 
@@ -147,7 +148,7 @@ public static class ManifestLog
         }
     }
 
-    private static (string BatchId, long? Version, DateTimeOffset PublishedAt)? TryParse(string path)
+    private static (string BatchId, long? Version, DateTimeOffset PublishedAt, string Operation)? TryParse(string path)
     {
         try
         {
@@ -163,7 +164,8 @@ public static class ManifestLog
                 : Path.GetFileNameWithoutExtension(path);
             long? version = root.TryGetProperty("lake_version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
             var at = Instant(root, "published_at") ?? Instant(root, "ingested_at") ?? new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
-            return (batchId, version, at);
+            var operation = root.TryGetProperty("operation", out var op) && op.ValueKind == JsonValueKind.String && op.GetString() is { Length: > 0 } o ? o : "ingest";
+            return (batchId, version, at, operation);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {

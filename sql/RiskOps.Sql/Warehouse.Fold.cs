@@ -168,6 +168,13 @@ public sealed partial class Warehouse
             return "the lake's manifests list no files";
         }
 
+        // A replay or an erasure rewrites rows already folded (quarantine partitions, a user's rows everywhere): a fold
+        // only adds deliveries, so those rebuild.
+        if (pending.FirstOrDefault(b => b.Operation != "ingest") is { } rewrite)
+        {
+            return $"batch {rewrite.BatchId} is an '{rewrite.Operation}' operation (it rewrites rows already folded)";
+        }
+
         var files = new List<string>();
         foreach (var batch in pending)
         {
@@ -238,37 +245,33 @@ public sealed partial class Warehouse
     /// </summary>
     private void FoldInto(string oldFolder, string staging, string work, Action<string> step)
     {
-        string Old(string table) => $"read_parquet('{Quote(Path.Combine(oldFolder, table + ".parquet"))}')";
-        string New(string table) => $"read_parquet('{Quote(Path.Combine(staging, table + ".parquet"))}')";
+        string Old(string table) => RollupRelation(oldFolder, table);
+        string New(string table) => RollupRelation(staging, table);
 
         // 1. The resolved tables take the pending rows: latest wins per key, by the views' own files (decisions.sql, ...)
-        // over the previous resolved row of each delivered key and the delivered rows.
-        var changedAny = new Dictionary<string, bool>(StringComparer.Ordinal);
+        // over the previous resolved row of each delivered key and the delivered rows. Only those keys' rows are written
+        // (a segment of the resolved table); the rest of the table is linked.
         foreach (var (kind, key) in ResolvedKinds)
         {
             var pending = $"read_parquet('{Quote(Path.Combine(work, $"pending_{kind}.parquet"))}')";
-            Execute($"create or replace temp view fold_old_{kind} as select * from {Old("resolved_" + kind)}");
             Execute($"create or replace temp table fold_changed_{kind} as select distinct {key} from {pending} where {key} is not null");
+            Execute($"create or replace temp table fold_prev_{kind} as select * from {Old("resolved_" + kind)} where {key} in (select {key} from fold_changed_{kind})");
+            Execute($"create or replace temp view fold_old_{kind} as select * from {Old("resolved_" + kind)}");
             Execute($"""
                 create or replace view raw_{kind} as
-                select * from fold_old_{kind} where {key} in (select {key} from fold_changed_{kind})
+                select * from fold_prev_{kind}
                 union all by name
                 select * from {pending}
                 """);
             Execute(SqlScripts.Get(kind));
             Execute($"create or replace temp table fold_upd_{kind} as select * from {kind}");
-            changedAny[kind] = ToLong(ReadRows($"select count(*) as n from fold_changed_{kind}")[0]["n"]) > 0;
-            if (changedAny[kind])
+            if (ToLong(ReadRows($"select count(*) as n from fold_changed_{kind}")[0]["n"]) > 0)
             {
-                Copy($"""
-                    select * from fold_old_{kind} o where not exists (select 1 from fold_changed_{kind} c where c.{key} = o.{key})
-                    union all by name
-                    select * from fold_upd_{kind}
-                    """, Path.Combine(staging, $"resolved_{kind}.parquet"));
+                WriteSegmented(oldFolder, staging, "resolved_" + kind, $"select {key} from fold_changed_{kind}", $"select * from fold_upd_{kind}");
             }
             else
             {
-                Link(Path.Combine(oldFolder, $"resolved_{kind}.parquet"), Path.Combine(staging, $"resolved_{kind}.parquet"));
+                LinkTable(oldFolder, staging, "resolved_" + kind);
             }
 
             Execute($"create or replace temp view fold_new_{kind} as select * from {New("resolved_" + kind)}");
@@ -295,7 +298,7 @@ public sealed partial class Warehouse
         {
             foreach (var table in snapshots.Concat(AggregateTables))
             {
-                Link(Path.Combine(oldFolder, table + ".parquet"), Path.Combine(staging, table + ".parquet"));
+                LinkTable(oldFolder, staging, table);
             }
 
             Copy(
@@ -311,18 +314,20 @@ public sealed partial class Warehouse
         Execute(SqlScripts.Get("cases"));
         Execute(SqlScripts.Get("case_audits"));
         var fresh = Path.Combine(work, "cases_folded.parquet");
+        var freshAudits = Path.Combine(work, "case_audits_folded.parquet");
         Copy("select * from cases", fresh);
         Execute($"create or replace temp view scope as select * from read_parquet('{Quote(fresh)}')");
-        Copy(SqlScripts.Get("rollup_case_audits"), Path.Combine(work, "case_audits_folded.parquet"));
+        Copy(SqlScripts.Get("rollup_case_audits"), freshAudits);
         Copy(SqlScripts.Get("rollup_case_reviews"), Path.Combine(work, "case_reviews_folded.parquet"));
         step("cases derived");
+
+        // The fold cases' rows before the fold (the daily tables subtract them) — read before the snapshots move on.
+        Execute($"create or replace temp table fold_prev_cases as select * from {Old("cases")} where case_id in (select case_id from fold_cases)");
+        Execute($"create or replace temp table fold_prev_case_audits as select * from {Old("case_audits")} where case_id in (select case_id from fold_cases)");
         foreach (var table in snapshots)
         {
-            Copy($"""
-                select * from {Old(table)} o where not exists (select 1 from fold_cases t where t.case_id = o.case_id)
-                union all by name
-                select * from read_parquet('{Quote(Path.Combine(work, table + "_folded.parquet"))}')
-                """, Path.Combine(staging, table + ".parquet"));
+            WriteSegmented(oldFolder, staging, table, "select case_id from fold_cases",
+                $"select * from read_parquet('{Quote(Path.Combine(work, table + "_folded.parquet"))}')");
         }
 
         step("snapshots");
@@ -343,28 +348,73 @@ public sealed partial class Warehouse
 
         step("data quality");
 
-        // 4. The daily tables: the rows of every scored date a fold case had before or has now, recomputed from the new
-        // snapshot's cases of those dates; every other date's rows kept.
+        // 4. The daily tables move by the difference the fold cases make: their rows' aggregates now, minus their rows'
+        // aggregates before, summed into the previous rows of the dates they touch (every aggregate is a count or a sum);
+        // a group whose count falls to zero leaves. Cost follows the fold cases and their dates' aggregate rows.
         Execute($"""
             create or replace temp table fold_days as
-            select distinct scored_date from {Old("cases")} where case_id in (select case_id from fold_cases)
+            select distinct scored_date from fold_prev_cases
             union
             select distinct scored_date from read_parquet('{Quote(fresh)}')
             """);
         LastFoldDays = ToLong(ReadRows("select count(*) as n from fold_days")[0]["n"]);
         Execute("drop view if exists scope; drop view if exists scope_audits");
-        Execute($"create or replace temp table scope as select * from {New("cases")} where scored_date in (select scored_date from fold_days)");
-        Execute($"create or replace temp table scope_audits as select * from {New("case_audits")} where case_id in (select case_id from scope)");
+        foreach (var (state, cases, audits) in new[] { ("prev", "fold_prev_cases", "fold_prev_case_audits"), ("next", $"read_parquet('{Quote(fresh)}')", $"read_parquet('{Quote(freshAudits)}')") })
+        {
+            Execute($"create or replace temp view scope as select * from {cases}");
+            Execute($"create or replace temp view scope_audits as select * from {audits}");
+            foreach (var table in AggregateTables)
+            {
+                Execute($"create or replace temp table fold_{state}_{table} as {SqlScripts.Get($"rollup_{table}")}");
+            }
+        }
+
+        Execute("drop view if exists scope; drop view if exists scope_audits");
         foreach (var table in AggregateTables)
         {
+            var columns = ReadRows($"describe select * from {Old(table)}")
+                .Select(r => ((string)r["column_name"]!, (string)r["column_type"]!)).ToList();
+            var keys = AggregateKeyColumns(table);
+            var measures = columns.Where(c => !keys.Contains(c.Item1)).ToList();
+            var keyList = string.Join(", ", keys.Select(k => $"\"{k}\""));
+            var negated = string.Join(", ", measures.Select(m => $"-\"{m.Item1}\" as \"{m.Item1}\""));
+            var sums = string.Join(", ", measures.Select(m => $"sum(\"{m.Item1}\")::{m.Item2} as \"{m.Item1}\""));
             Copy($"""
-                select * from {Old(table)} o where not exists (select 1 from fold_days d where d.scored_date = o.scored_date)
+                select * from {Old(table)} o
+                where not exists (select 1 from fold_days d where d.scored_date is not distinct from o.scored_date)
                 union all by name
-                select * from ({SqlScripts.Get($"rollup_{table}")})
+                select {keyList}, {sums}
+                from (
+                    select * from {Old(table)} o
+                    where exists (select 1 from fold_days d where d.scored_date is not distinct from o.scored_date)
+                    union all by name
+                    select * from fold_next_{table}
+                    union all by name
+                    select {keyList}, {negated} from fold_prev_{table}
+                )
+                group by {keyList}
+                having sum("{measures[0].Item1}") <> 0
+                order by scored_date
                 """, Path.Combine(staging, table + ".parquet"));
         }
 
         step("daily");
+    }
+
+    /// <summary>
+    /// The columns of a daily rollup that are not counts or sums: the case dimensions and the table's own keys (each
+    /// table's first other column counts the group's rows).
+    /// </summary>
+    private static HashSet<string> AggregateKeyColumns(string table)
+    {
+        var own = table switch
+        {
+            ResolutionTable => ["resolution_hours"],
+            "daily_audits" => ["reviewer_org", "vendor", "reviewer_id", "review_week"],
+            "daily_agreement" => ["final_reviewer_org", "final_vendor"],
+            _ => CollapseKeys.TryGetValue(table, out var k) ? k : throw new InvalidOperationException($"no key columns for {table}"),
+        };
+        return new HashSet<string>(["scored_date", "week", "case_type", "model_version", "region", "review_vendors", .. own], StringComparer.Ordinal);
     }
 
     /// <summary>The pin on the rollup version this warehouse has bound (null when none).</summary>

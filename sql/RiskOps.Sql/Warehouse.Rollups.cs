@@ -502,11 +502,11 @@ public sealed partial class Warehouse
         string Version, DateTimeOffset BuiltAt, long SourceFiles, long SourceMaxWriteTicks, long SourceTotalBytes, long? LakeVersion = null, DateTimeOffset? DataThrough = null, int Format = 0);
 
     /// <summary>
-    /// The rollup layout this code reads (3: case snapshot with experiment/variant, lake versions, and the resolved
-    /// tables an incremental fold merges into). A published version
+    /// The rollup layout this code reads (4: case snapshot with experiment/variant, lake versions, the resolved tables
+    /// an incremental fold merges into, and the per-case tables' fold segments and masks). A published version
     /// of another format is never read (raw views until the next fold replaces it).
     /// </summary>
-    internal const int RollupFormat = 3;
+    internal const int RollupFormat = 4;
 }
 
 /// <summary>A published rollup version.</summary>

@@ -346,10 +346,10 @@ public sealed partial class Warehouse : IDisposable
             LastScopeFromRollup = rollup is not null;
             Execute(rollup is null
                 ? "create or replace temp view case_source as select * from cases"
-                : $"create or replace temp view case_source as select * from read_parquet('{Quote(Path.Combine(rollup, "cases.parquet"))}')");
+                : $"create or replace temp view case_source as select * from {RollupRelation(rollup, "cases")}");
             Execute(rollup is null
                 ? "create or replace temp view audit_source as select * from case_audits"
-                : $"create or replace temp view audit_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_audits.parquet"))}')");
+                : $"create or replace temp view audit_source as select * from {RollupRelation(rollup, "case_audits")}");
             if (rollup is not null)
             {
                 // Over the rollup's case snapshot, scope is a view filtered by the one-row scope_filter table: nothing is
@@ -374,7 +374,7 @@ public sealed partial class Warehouse : IDisposable
             // same file's query over the reviews view for the cases in scope.
             Execute(rollup is null
                 ? $"create or replace temp view review_source as {SqlScripts.Get("rollup_case_reviews")}"
-                : $"create or replace temp view review_source as select * from read_parquet('{Quote(Path.Combine(rollup, "case_reviews.parquet"))}')");
+                : $"create or replace temp view review_source as select * from {RollupRelation(rollup, "case_reviews")}");
             return body();
         }
         finally

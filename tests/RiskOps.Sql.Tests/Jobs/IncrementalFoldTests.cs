@@ -94,6 +94,57 @@ public sealed class IncrementalFoldTests
     }
 
     [Fact]
+    public void Fold_ManySmallFolds_WriteSegmentsThenMergeThem_AndAWideFoldMergesIntoTheBase()
+    {
+        var all = RandomLake.Generate(66, 1500);
+        using var lake = new TestLake();
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.FoldRebuildShare = 1;
+        var landed = new ListedLake(lake);
+        landed.Publish(all, T0, "all");
+        warehouse.Fold(T0);
+        var labels = all.Labels.Where(l => l.Label is "TP" or "FP").DistinctBy(l => l.CaseId).ToList();
+        string? folder = null;
+        var maxSegments = 0;
+        for (var i = 0; i < 15; i++)
+        {
+            // One re-label per fold: a segment of one case in cases, resolved_labels, ... each time.
+            var label = labels[i];
+            var relabel = new LakeData();
+            relabel.Labels.Add(label with { Label = label.Label == "TP" ? "FP" : "TP", LabeledAt = label.LabeledAt.AddDays(10 + i), BatchId = $"relabel-{i}", IngestedAt = LakeRow.Epoch.AddDays(60 + i), SourceLine = 1 });
+            landed.Publish(relabel, T0.AddMinutes(1 + i));
+            (var rollup, _) = warehouse.Fold(T0.AddMinutes(1 + i).AddSeconds(30));
+            Assert.Equal(FoldKind.Incremental, warehouse.LastFold);
+            Assert.Equal(1, warehouse.LastFoldCases);
+            folder = rollup.Folder;
+            var segments = Directory.GetFiles(folder, "cases.s*.parquet").Length;
+            Assert.True(segments is >= 1 and <= 12, $"fold {i}: {segments} segments of cases");
+            Assert.True(File.Exists(Path.Combine(folder, "cases.mask.parquet")), $"fold {i}: no mask");
+            maxSegments = Math.Max(maxSegments, segments);
+            if (i is 0 or 12)
+            {
+                AssertSameAsRebuild(lake.Root, folder, $"after small fold {i}");
+            }
+        }
+
+        // Twelve segments at most: the thirteenth fold merged them into one (a 14th and 15th followed).
+        Assert.Equal(12, maxSegments);
+        Assert.Equal(3, Directory.GetFiles(folder!, "cases.s*.parquet").Length);
+        AssertServedEqualsRaw(warehouse, "after small folds", filters: false);
+
+        // A fold touching more than a tenth of the cases writes the table anew as its base: no segment, no mask.
+        var wide = new LakeData();
+        wide.Labels.AddRange(labels.Skip(20).Take(200).Select((l, n) => l with { Label = l.Label == "TP" ? "FP" : "TP", BatchId = "wide", IngestedAt = LakeRow.Epoch.AddDays(90), SourceLine = n + 1 }));
+        landed.Publish(wide, T0.AddHours(1));
+        var (merged, _) = warehouse.Fold(T0.AddHours(1).AddSeconds(30));
+        Assert.Equal(FoldKind.Incremental, warehouse.LastFold);
+        Assert.Empty(Directory.GetFiles(merged.Folder, "cases.s*.parquet"));
+        Assert.False(File.Exists(Path.Combine(merged.Folder, "cases.mask.parquet")));
+        AssertSameAsRebuild(lake.Root, merged.Folder, "after the wide fold");
+        AssertServedEqualsRaw(warehouse, "after the wide fold", filters: false);
+    }
+
+    [Fact]
     public void Fold_ReviewMovedToAnotherCaseAndAuditMovedToAnotherReview_BothCasesRecomputed()
     {
         var all = RandomLake.Generate(70, 200);
@@ -266,6 +317,32 @@ public sealed class IncrementalFoldTests
         Assert.Equal(FoldKind.Rebuild, warehouse.LastFold);
     }
 
+    [Theory]
+    [InlineData("erase")]
+    [InlineData("replay")]
+    public void Fold_PendingErasureOrReplay_RebuildsAndNamesIt(string operation)
+    {
+        using var lake = new TestLake();
+        var landed = new ListedLake(lake);
+        var parts = LakeBatches.Split(RandomLake.Generate(67, 80)).ToList();
+        landed.Publish(parts[0], T0);
+        using var warehouse = Warehouse.Open(lake.Root);
+        warehouse.FoldRebuildShare = 1;
+        warehouse.Fold(T0);
+        landed.Publish(parts[1], T0.AddMinutes(1));
+        landed.PublishEmpty("op-1", T0.AddMinutes(2), operation);
+
+        var (rollup, built) = warehouse.Fold(T0.AddMinutes(3));
+
+        Assert.True(built);
+        Assert.Equal(FoldKind.Rebuild, warehouse.LastFold);
+        Assert.Contains($"'{operation}'", warehouse.LastRebuildReason, StringComparison.Ordinal);
+        Assert.Equal(landed.Version, rollup.LakeVersion);
+        landed.Publish(parts[2], T0.AddMinutes(4));
+        warehouse.Fold(T0.AddMinutes(5));
+        Assert.Equal(FoldKind.Incremental, warehouse.LastFold);
+    }
+
     [Fact]
     public void Fold_PendingHeavierThanTheRebuildShare_Rebuilds()
     {
@@ -341,22 +418,26 @@ public sealed class IncrementalFoldTests
 
             using var connection = new DuckDBConnection("Data Source=:memory:;autoinstall_known_extensions=false");
             connection.Open();
-            var tables = Directory.GetFiles(rebuilt, "*.parquet").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(tables, Directory.GetFiles(folder, "*.parquet").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+            // A rebuild writes each table as one base file; a folded version may add segments and masks to the per-case
+            // tables (Warehouse.RollupRelation reads them as the table).
+            static List<string> Tables(string dir) => Directory.GetFiles(dir, "*.parquet").Select(Path.GetFileNameWithoutExtension)
+                .Where(t => !t!.Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()!;
+            var tables = Tables(rebuilt);
+            Assert.Equal(tables, Tables(folder));
             foreach (var table in tables)
             {
-                var a = Path.Combine(folder, table!).Replace("'", "''", StringComparison.Ordinal);
-                var b = Path.Combine(rebuilt, table!).Replace("'", "''", StringComparison.Ordinal);
+                var a = Warehouse.RollupRelation(folder, table);
+                var b = Warehouse.RollupRelation(rebuilt, table);
                 var columns = new List<string>();
                 using (var describe = connection.CreateCommand())
                 {
-                    describe.CommandText = $"describe select * from read_parquet('{b}')";
+                    describe.CommandText = $"describe select * from {b}";
                     using var reader = describe.ExecuteReader();
                     while (reader.Read())
                     {
                         var name = reader.GetString(0);
                         var type = reader.GetString(1);
-                        columns.Add(type is "DOUBLE" or "FLOAT" ? $"round(\"{name}\", 9) as \"{name}\"" : $"\"{name}\"");
+                        columns.Add(type is "DOUBLE" or "FLOAT" ? $"round(\"{name}\", 9) + 0.0 as \"{name}\"" : $"\"{name}\"");
                     }
                 }
 
@@ -364,9 +445,9 @@ public sealed class IncrementalFoldTests
                 using var command = connection.CreateCommand();
                 command.CommandText = $"""
                     select
-                        (select count(*) from (select {select} from read_parquet('{a}') except all select {select} from read_parquet('{b}'))) as only_folded,
-                        (select count(*) from (select {select} from read_parquet('{b}') except all select {select} from read_parquet('{a}'))) as only_rebuilt,
-                        (select count(*) from read_parquet('{b}')) as rows
+                        (select count(*) from (select {select} from {a} except all select {select} from {b})) as only_folded,
+                        (select count(*) from (select {select} from {b} except all select {select} from {a})) as only_rebuilt,
+                        (select count(*) from {b}) as rows
                     """;
                 using var result = command.ExecuteReader();
                 Assert.True(result.Read());
@@ -463,7 +544,7 @@ public sealed class IncrementalFoldTests
             Manifest(batch, at, added.Where(f => !f.StartsWith("quarantine/", StringComparison.Ordinal)).ToList(), added.Where(f => f.StartsWith("quarantine/", StringComparison.Ordinal)).ToList());
         }
 
-        public void PublishEmpty(string batch, DateTimeOffset at) => Manifest(batch, at, [], []);
+        public void PublishEmpty(string batch, DateTimeOffset at, string? operation = null) => Manifest(batch, at, [], [], operation);
 
         /// <summary>Compacts one random partition with more than one file, keeping every column (lineage included).</summary>
         public void Compact(Random random)
@@ -493,7 +574,7 @@ public sealed class IncrementalFoldTests
             }
         }
 
-        private void Manifest(string batch, DateTimeOffset at, IReadOnlyList<string> files, IReadOnlyList<string> quarantine)
+        private void Manifest(string batch, DateTimeOffset at, IReadOnlyList<string> files, IReadOnlyList<string> quarantine, string? operation = null)
         {
             Version++;
             var folder = Path.Combine(lake.Root, "_manifests");
@@ -509,6 +590,11 @@ public sealed class IncrementalFoldTests
                 ["lake_version"] = Version,
                 ["published_at"] = at,
             };
+            if (operation is not null)
+            {
+                manifest["operation"] = operation;
+            }
+
             File.WriteAllText(Path.Combine(folder, batch + ".json"), JsonSerializer.Serialize(manifest));
         }
 
