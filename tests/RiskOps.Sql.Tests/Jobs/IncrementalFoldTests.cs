@@ -305,6 +305,66 @@ public sealed class IncrementalFoldTests
     }
 
     [Fact]
+    public async Task Readers_DuringFoldsAndCompactions_NeverFailAndNeverMixVersions()
+    {
+        var all = RandomLake.Generate(72, 400);
+        using var lake = new TestLake();
+        var landed = new ListedLake(lake);
+        var parts = LakeBatches.Split(all).ToList();
+        parts.Add(LateRecords(all, 72, "late", 30));
+        landed.Publish(parts[0], T0);
+        using var folder = Warehouse.Open(lake.Root);
+        folder.FoldRebuildShare = 1;
+        folder.Fold(T0);
+
+        // The figures of every published version, from several tables of it: daily (decisions, labels, QA audits),
+        // daily_resolution (p50), daily_calibration (ECE) and daily_open (open cases). Doubles to 1e-9: parallel sums
+        // differ in their last bits from one run to the next.
+        static string Figures(MetricSet m) => FormattableString.Invariant(
+            $"{m.Decisions}/{m.LabeledCases}/{m.Tp}/{m.QaAudits}/{m.OpenCases}/{m.ResolutionHoursP50:F9}/{m.Ece:F9}");
+        var versions = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        using (var probe = Warehouse.Open(lake.Root))
+        {
+            probe.ServePublishedRollup = true;
+            versions[Figures(probe.GetMetrics(MetricFilters.None, RandomLake.AsOf).Overall)] = true;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            using var reader = Warehouse.Open(lake.Root);
+            reader.ServePublishedRollup = true;
+            var reads = 0;
+            while (!stop.IsCancellationRequested || reads == 0)
+            {
+                seen.Add(Figures(reader.GetMetrics(MetricFilters.None, RandomLake.AsOf).Overall));
+                reads++;
+            }
+
+            return reads;
+        })).ToList();
+
+        var random = new Random(72);
+        for (var i = 1; i < parts.Count; i++)
+        {
+            landed.Publish(parts[i], T0.AddMinutes(i));
+            landed.Compact(random);
+            folder.Fold(T0.AddMinutes(i).AddSeconds(30));
+            using var probe = Warehouse.Open(lake.Root);
+            probe.ServePublishedRollup = true;
+            versions[Figures(probe.GetMetrics(MetricFilters.None, RandomLake.AsOf).Overall)] = true;
+        }
+
+        await stop.CancelAsync();
+        var counts = await Task.WhenAll(readers);
+
+        Assert.All(counts, n => Assert.True(n > 0));
+        Assert.True(versions.Count >= 3, $"only {versions.Count} distinct versions");
+        Assert.All(seen, figures => Assert.True(versions.ContainsKey(figures), $"a reader saw {figures}, the figures of no published version"));
+    }
+
+    [Fact]
     public void Fold_ManifestsListNoFiles_RebuildsInstead()
     {
         using var lake = TestLake.Create(RandomLake.Generate(68, 60));
