@@ -1,3 +1,4 @@
+using RiskOps.Web.Audit;
 using RiskOps.Web.Auth;
 using RiskOps.Web.Dashboard;
 using RiskOps.Web.Endpoints;
@@ -32,6 +33,7 @@ public static class WebHostEntry
         builder.AddReports();
         builder.Services.AddRiskOpsJobs(builder.Configuration, runServer: true);
         builder.AddDashboardAuth();
+        builder.AddAuditLog();
         builder.AddDashboard();
         builder.AddIngestApi();
         builder.AddRiskOpsHealth();
@@ -43,10 +45,13 @@ public static class WebHostEntry
         app.UseRouting();
         app.UseRequestMetrics();
         app.UseDashboardAuth();
+        app.UseVendorScope();
+        app.UseExportAudit();
         app.MapRiskOpsHealth();
         app.MapDashboard();
         app.MapWorklistExport();
         app.MapCsvExports();
+        app.MapAlertHistoryExport();
         app.MapIngestApi();
         app.MapJobsDashboard();
         return app;

@@ -76,7 +76,11 @@ public sealed class AlertStore
 
     private string StatePath => Path.Combine(Root, "state.json");
 
-    private string HistoryPath => Path.Combine(Root, "history.jsonl");
+    /// <summary>The append-only history file (read newest first by the Alert history page).</summary>
+    public string HistoryPath => Path.Combine(Root, "history.jsonl");
+
+    /// <summary>One history line as written by <see cref="Append"/>.</summary>
+    public static AlertHistoryEntry? ParseHistoryLine(string line) => JsonSerializer.Deserialize<AlertHistoryEntry>(line, Json);
 
     /// <summary>The state (empty when none was saved).</summary>
     public AlertState ReadState() =>

@@ -77,9 +77,11 @@ internal static class AuthExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Dashboards, p => p.RequireRole(Policies.Roles))
-            .AddPolicy(Policies.Data, p => p.RequireRole(Policies.DataRole, Policies.AdminRole))
-            .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.LeadRole, Policies.ManagerRole, Policies.AdminRole))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole))
+            // A vendor-scoped user never gets the whole-floor areas: the Data page (quarantine and lake files have no
+            // vendor), the report archive (packs of every scope) and administration (VendorScope).
+            .AddPolicy(Policies.Data, p => p.RequireRole(Policies.DataRole, Policies.AdminRole).RequireAssertion(c => !VendorScope.IsScoped(c.User)))
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Policies.LeadRole, Policies.ManagerRole, Policies.AdminRole).RequireAssertion(c => !VendorScope.IsScoped(c.User)))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.AdminRole).RequireAssertion(c => !VendorScope.IsScoped(c.User)))
             .AddPolicy(Policies.Worklists, p => p.RequireRole(Policies.LeadRole, Policies.AdminRole));
 
         builder.Services.AddRateLimiter(options =>
@@ -133,6 +135,6 @@ internal sealed class AdminDashboardAuthorization : IDashboardAsyncAuthorization
     public Task<bool> AuthorizeAsync(DashboardContext context)
     {
         var user = context.GetHttpContext().User;
-        return Task.FromResult(user.Identity?.IsAuthenticated == true && user.IsInRole(Policies.AdminRole));
+        return Task.FromResult(user.Identity?.IsAuthenticated == true && Policies.Allows(user, Policies.Admin));
     }
 }

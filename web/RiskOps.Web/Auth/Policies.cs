@@ -39,9 +39,9 @@ internal static class Policies
     public static bool Allows(ClaimsPrincipal user, string policy) => policy switch
     {
         Dashboards => Roles.Any(user.IsInRole),
-        Data => user.IsInRole(DataRole) || user.IsInRole(AdminRole),
-        Reports => user.IsInRole(LeadRole) || user.IsInRole(ManagerRole) || user.IsInRole(AdminRole),
-        Admin => user.IsInRole(AdminRole),
+        Data => (user.IsInRole(DataRole) || user.IsInRole(AdminRole)) && !VendorScope.IsScoped(user),
+        Reports => (user.IsInRole(LeadRole) || user.IsInRole(ManagerRole) || user.IsInRole(AdminRole)) && !VendorScope.IsScoped(user),
+        Admin => user.IsInRole(AdminRole) && !VendorScope.IsScoped(user),
         Worklists => user.IsInRole(LeadRole) || user.IsInRole(AdminRole),
         _ => false,
     };

@@ -38,6 +38,9 @@ internal static class SessionClaims
 
     /// <summary>The log-in instant (Unix seconds), for the absolute lifetime; sliding renewals keep it.</summary>
     public const string AuthTime = "riskops:auth_time";
+
+    /// <summary>The vendor a scoped user sees (absent for everyone else); kept current by the stamp check.</summary>
+    public const string Vendor = "riskops:vendor";
 }
 
 /// <summary>
@@ -138,6 +141,11 @@ internal static class SessionValidation
             new(SessionClaims.AuthTime, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        if (user.Vendor is not null)
+        {
+            claims.Add(new Claim(SessionClaims.Vendor, user.Vendor));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
     }
 }

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Primitives;
 namespace RiskOps.Web.Auth;
 
 /// <summary>A dashboard user from configuration.</summary>
-internal sealed record DashboardUser(string Name, string PasswordHash, IReadOnlyList<string> Roles);
+/// <param name="Vendor">The BPO vendor this user is scoped to (<c>Auth:Users:&lt;name&gt;:Vendor</c>), null for the whole floor.</param>
+internal sealed record DashboardUser(string Name, string PasswordHash, IReadOnlyList<string> Roles, string? Vendor = null);
 
 /// <summary>
 /// Users from configuration: <c>Auth:Users:&lt;name&gt;:PasswordHash</c> (ASP.NET Core <see cref="PasswordHasher{TUser}"/>
 /// format) and <c>Auth:Users:&lt;name&gt;:Roles</c> (comma-separated or a list). The first-run administrator <c>admin</c>
 /// takes its password from <c>Auth:AdminPassword</c>; when that is unset a random one is generated and logged once as a
 /// warning, so a first start is usable without leaving a default password in the repository.
+/// <c>Auth:Users:&lt;name&gt;:Vendor</c> scopes a user to one BPO vendor (see <see cref="VendorScope"/>).
 /// </summary>
 internal sealed class UserStore
 {
@@ -66,7 +68,8 @@ internal sealed class UserStore
                 }
             }
 
-            users[section.Key] = new DashboardUser(section.Key, hash, roles.Intersect(Policies.Roles).ToList());
+            var vendor = string.IsNullOrWhiteSpace(section["Vendor"]) ? null : section["Vendor"]!.Trim();
+            users[section.Key] = new DashboardUser(section.Key, hash, roles.Intersect(Policies.Roles).ToList(), vendor);
         }
 
         if (!users.ContainsKey("admin"))
@@ -107,7 +110,9 @@ internal sealed class UserStore
     public static string SecurityStamp(DashboardUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var text = user.Name.ToLowerInvariant() + "\n" + user.PasswordHash + "\n" + string.Join(',', user.Roles.Order(StringComparer.Ordinal));
+        var text = user.Name.ToLowerInvariant() + "\n" + user.PasswordHash + "\n" + string.Join(',', user.Roles.Order(StringComparer.Ordinal))
+            // A changed vendor scope ends the user's sessions like a changed role (unscoped users keep their stamps).
+            + (user.Vendor is null ? "" : "\nvendor:" + user.Vendor);
         return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32];
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using RiskOps.Reports.Delivery;
 using RiskOps.Reports.Pdf;
 using RiskOps.Sql.Model;
+using RiskOps.Web.Audit;
 using RiskOps.Web.Auth;
 
 namespace RiskOps.Web.Pages.Reports;
@@ -14,7 +15,7 @@ namespace RiskOps.Web.Pages.Reports;
 /// links, the recent delivery log, and "generate now" for team leads, managers and admins.
 /// </summary>
 [Authorize(Policy = Policies.Reports)]
-internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, TimeProvider time, ILogger<IndexModel> logger) : PageModel
+internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, TimeProvider time, IAuditLog audit, ILogger<IndexModel> logger) : PageModel
 {
     /// <summary>How many delivery-log lines the page shows.</summary>
     private const int RecentDeliveries = 30;
@@ -91,6 +92,7 @@ internal sealed class IndexModel(ReportArchive archive, PackRenderer renderer, T
             var id = archive.Write(ReportArchive.OnDemand, period.Week, fileName, pack.Pdf);
             archive.Log(new DeliveryRecord(time.GetUtcNow(), ReportArchive.OnDemand, period.Week, [], "archived", ArchiveId: id));
             logger.LogInformation("{User} generated {Id}", User.Identity?.Name, id);
+            audit.Record(User, time, AuditActions.ReportGenerate, id, string.Join("; ", new[] { "week " + period.Week, CaseType is { Length: > 0 } c ? "case type " + c.Trim() : null, Vendor is { Length: > 0 } v ? "vendor " + v.Trim() : null }.Where(x => x is not null)));
             Generated = id;
             return RedirectToPage();
         }
