@@ -18,6 +18,9 @@ public static class WorkerHost
         RiskOps.Web.Hosting.ProductionMode.Validate(builder.Configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddRiskOpsJobs(builder.Configuration, runServer: true);
+        // The worker serves the reports queue too (Jobs:Queues), so it needs the jobs found there: report deliveries and
+        // the alert evaluation. Without them a worker that fetched one failed it for lack of its services.
+        RiskOps.Reports.ReportsServiceCollectionExtensions.AddReports(builder.Services, builder.Configuration);
         return builder.Build();
     }
 
