@@ -54,7 +54,7 @@ internal static class ExportEndpoints
 
         var request = new PageRequest(data, filters, data.AsOf(filters), context.Request.Query, context.RequestServices);
         var view = definition.Build(request);
-        var model = view?.Tables.FirstOrDefault(t => t.Id == table);
+        var model = view?.Tables.FirstOrDefault(t => t.Id == table) is { } found ? VendorMask.Apply(found, VendorMask.For(context.User, data)) : null;
         if (model is null)
         {
             return Results.NotFound();

@@ -44,6 +44,9 @@ internal static partial class WorklistEndpoints
         }
 
         var asOf = data.AsOf(filters);
+        var hidden = VendorMask.For(context.User, data);
+        var vendorColumn = VendorMask.IndexOf(TodayView.CaseColumns, "vendor");
+        var reviewerColumn = VendorMask.IndexOf(TodayView.CaseColumns, "reviewer");
         var text = new StringBuilder();
         Line(text, TodayView.CaseColumns);
         for (var page = 1; (page - 1) * Warehouse.MaxWorklistPageSize < MaxRows; page++)
@@ -51,7 +54,7 @@ internal static partial class WorklistEndpoints
             var report = data.Worklist(filters.Metrics, asOf, page, Warehouse.MaxWorklistPageSize);
             foreach (var row in report.Cases)
             {
-                Line(text, TodayView.Row(row).Select(c => c.Text));
+                Line(text, VendorMask.Row(TodayView.Row(row), vendorColumn, reviewerColumn, hidden).Select(c => c.Text));
             }
 
             if (page >= report.Page.Pages)

@@ -111,6 +111,8 @@ internal sealed class DashboardModel(DashboardData data, IAuthorizationService a
         ViewData["Period"] = request.Period;
         ViewData["AsOf"] = AsOf;
         View = data.PageView(page.Key, Request.QueryString.Value ?? "", AsOf, () => page.Build(request));
+        // After the cache: an unscoped user asking vendor=V shares the cached page, a scoped one gets it masked.
+        View = View is null ? null : VendorMask.Apply(View, VendorMask.For(User, data));
         return View is null ? NotFound() : Page();
     }
 }
