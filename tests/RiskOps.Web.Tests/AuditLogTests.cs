@@ -108,4 +108,24 @@ public sealed class AuditLogTests(WebAppFixture app)
         Assert.Equal("/reports (audit-test.pdf)", entries[0].Target);
         Assert.DoesNotContain(entries, e => (e.Detail ?? "").Contains("secret", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task GenerateNow_Lead_RecordedWithWeekAndScope()
+    {
+        var log = new FileAuditLog(app.Lake);
+        var client = await app.LoginAsync("lena");
+        var form = await client.GetStringAsync("/reports");
+
+        var response = await client.PostAsync("/reports?handler=Generate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Week"] = "2026-W46",
+            ["Vendor"] = "Keystone",
+            ["__RequestVerificationToken"] = WebAppFixture.AntiForgeryToken(form),
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var entry = Assert.Single(log.Newest(0, 50), e => e.Action == AuditActions.ReportGenerate && e.Actor == "lena");
+        Assert.StartsWith(ReportArchive.OnDemand + "/", entry.Target, StringComparison.Ordinal);
+        Assert.Equal("week 2026-W46; vendor Keystone", entry.Detail);
+    }
 }

@@ -107,6 +107,11 @@ public sealed partial class VendorScopeTests(WebAppFixture app) : IAsyncLifetime
             Assert.Equal(filtered, scoped);
         }
 
+        // The audit log records the scoped user's downloads with the scope that was forced on them.
+        var downloads = new RiskOps.Web.Audit.FileAuditLog(app.Lake).Newest(0, 200).Where(e => e.Actor == "vera" && e.Action == RiskOps.Web.Audit.AuditActions.ExportCsv).ToList();
+        Assert.True(downloads.Count >= 6);
+        Assert.All(downloads, e => Assert.Contains("vendor=Northbridge", e.Detail, StringComparison.Ordinal));
+
         // The overview cards too.
         var html = WebUtility.HtmlDecode(await vera.GetStringAsync($"/?{AsOf}"));
         Assert.Contains($"<div class=\"value\">{RiskOps.Reports.Kpis.KpiCatalogue.Precision.Show(expected.Overall.Precision, Format.None)}</div>", html, StringComparison.Ordinal);
