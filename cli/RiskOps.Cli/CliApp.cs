@@ -25,6 +25,8 @@ public static class CliApp
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(RollupCommand.Create());
+        root.Subcommands.Add(LifecycleCommands.CreateQuarantine());
+        root.Subcommands.Add(LifecycleCommands.CreateErase());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());

@@ -15,6 +15,11 @@ public static class TestHost
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length >= 2 && args[0] is "erase" or "replay")
+        {
+            return await LifecycleAsync(args);
+        }
+
         if (args.Length < 3 || args[0] != "ingest")
         {
             await Console.Error.WriteLineAsync("usage: ingest LAKE FILE [pause-after-publish]");
@@ -42,6 +47,52 @@ public static class TestHost
         var pipeline = new IngestPipeline(new LakeOptions { Root = args[1], HashKey = HashKey }, new FixedTime(), NullLogger<IngestPipeline>.Instance);
         var result = await pipeline.IngestFileAsync(args[2], null, CancellationToken.None);
         Console.WriteLine($"LANDED {result.Landed}");
+        if (args.Contains("report-rss"))
+        {
+            // VmHWM: the peak resident set size of this process, in kB.
+            var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            Console.WriteLine("PEAK_RSS_KB " + peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+
+        return 0;
+    }
+
+    /// <summary>The quarantine key the lifecycle host uses.</summary>
+    public const string QuarantineKey = "crash-test-quarantine-key";
+
+    /// <summary>
+    /// <c>erase LAKE USER [pause]</c> / <c>replay LAKE [pause]</c>: an erasure or a replay of every quarantined record; with
+    /// <c>pause</c> it stops forever after the first file of its publish is replaced (the kill tests kill it there).
+    /// </summary>
+    private static async Task<int> LifecycleAsync(string[] args)
+    {
+        void Pause(string path)
+        {
+            Console.WriteLine("PUBLISHED " + path);
+            Console.Out.Flush();
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        var options = new LakeOptions { Root = args[1], HashKey = HashKey, QuarantineKey = QuarantineKey };
+        if (args[0] == "erase")
+        {
+            if (args.Contains("pause"))
+            {
+                Erasure.AfterFileReplaced = Pause;
+            }
+
+            var erased = await new Erasure(options, new FixedTime(), NullLogger.Instance).EraseAsync(args[2], null, CancellationToken.None);
+            Console.WriteLine($"ERASED {erased.RowsErased}");
+            return 0;
+        }
+
+        if (args.Contains("pause"))
+        {
+            IngestPipeline.AfterFilePublished = Pause;
+        }
+
+        var replayed = await new QuarantineReplay(options, new FixedTime(), NullLogger.Instance).ReplayAsync(null, args.Length > 2 && args[2] != "pause" ? args[2] : null, CancellationToken.None);
+        Console.WriteLine($"REPLAYED {replayed.Kinds.Sum(k => k.Landed)}");
         return 0;
     }
 

@@ -63,6 +63,29 @@ public sealed record BatchManifest
     /// <summary>When the manifest was written (UTC); for a backfilled manifest its <see cref="IngestedAt"/>.</summary>
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>
+    /// What wrote the manifest when it was not an ingest: <c>replay</c> (<see cref="QuarantineReplay"/>) or <c>erase</c>
+    /// (<see cref="Erasure"/>); absent for an ingest batch (docs/lake.md, "Replay and erasure").
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Operation { get; init; }
+
+    /// <summary>A replay: the quarantine rows it took, per quarantine batch (their lines in the original delivery).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReplayedBatch>? ReplayedFrom { get; init; }
+
+    /// <summary>A replay or erasure: quarantine rows it removed from the quarantine.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? QuarantineRemoved { get; init; }
+
+    /// <summary>An erasure: lake files it deleted because every row in them was the user's (lake-relative).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? DeletedFiles { get; init; }
+
+    /// <summary>An erasure: data rows it removed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? RowsErased { get; init; }
+
     internal static BatchManifest? TryRead(string path)
     {
         if (!File.Exists(path))
@@ -92,3 +115,10 @@ public sealed record BatchManifest
 
     internal RecordKind ParsedKind() => RecordKinds.TryParse(Kind, out var kind) ? kind : throw new InvalidDataException($"manifest kind '{Kind}'");
 }
+
+/// <summary>The quarantine rows of one quarantine batch that a replay took (<see cref="BatchManifest.ReplayedFrom"/>).</summary>
+/// <param name="BatchId">The quarantine batch (the ingest that refused them).</param>
+/// <param name="Source">Where that batch came from.</param>
+/// <param name="Lines">The rows' lines in the original delivery (the quarantine's <c>line</c>), ascending.</param>
+/// <param name="Landed">How many of them landed now (the others were duplicates of rows already in the lake, or erased).</param>
+public sealed record ReplayedBatch(string BatchId, string Source, IReadOnlyList<long> Lines, long Landed);

@@ -218,6 +218,13 @@ public sealed class IngestPipeline
         return await IngestSourceAsync(reader, source, KeyBatchId(kind, batchKey), batchKey, cancellationToken);
     }
 
+    /// <summary>
+    /// Lands a replay's delivery (<see cref="QuarantineReplay"/>): the caller holds the lake lock and has recovered; refused
+    /// records are reported to <paramref name="run"/> instead of quarantined, and its plan joins the publish journal.
+    /// </summary>
+    internal Task<IngestResult> ReplayAsync(IRecordSource source, string sourceName, string batchId, string batchKey, ReplayRun run, CancellationToken cancellationToken) =>
+        IngestSourceAsync(source, sourceName, batchId, batchKey, cancellationToken, run);
+
     /// <summary>The batch id of a delivery with an idempotency key: sha256 of kind and key (24 hex chars).</summary>
     public static string KeyBatchId(RecordKind kind, string batchKey) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(kind.LakeName() + "\nkey:" + batchKey)))[..24];
@@ -254,14 +261,18 @@ public sealed class IngestPipeline
 
     private static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 
-    private async Task<IngestResult> IngestSourceAsync(IRecordSource source, string sourceName, string batchId, string? batchKey, CancellationToken cancellationToken)
+    private async Task<IngestResult> IngestSourceAsync(IRecordSource source, string sourceName, string batchId, string? batchKey, CancellationToken cancellationToken, ReplayRun? replay = null)
     {
         var lake = LakeRoot;
         var schema = source.Schema;
         var kind = schema.Kind;
         var manifestPath = LakeLayout.ManifestPath(lake, batchId);
-        // Before anything else: an interrupted publish (maybe of this very batch) is completed or rolled back first.
-        await RecoverAsync(cancellationToken);
+        // Before anything else: an interrupted publish (maybe of this very batch) is completed or rolled back first. A replay
+        // holds the lake lock already and has recovered under it.
+        if (replay is null)
+        {
+            await RecoverAsync(cancellationToken);
+        }
 
         var existing = BatchManifest.TryRead(manifestPath);
         if (existing is not null)
@@ -281,6 +292,8 @@ public sealed class IngestPipeline
         var hasher = _hasher.Value;
         var cipher = QuarantineCipher.For(_options.QuarantineKey);
         using var validator = new RecordValidator(schema, hasher);
+        // Erased users (docs/lake.md, "Erasure"): a decision of theirs is refused with the reason 'erased', keeping no text.
+        var tombstones = validator.UserIdIndex >= 0 ? Tombstones.Hashes(lake) : new HashSet<string>(StringComparer.Ordinal);
         var columns = LakeLayout.ColumnsOf(kind);
         var lineageStart = columns.Count - LakeLayout.LineageColumns.Count;
         var writers = new SortedDictionary<DateOnly, ParquetPartWriter>();
@@ -306,15 +319,43 @@ public sealed class IngestPipeline
                 records++;
                 string? reason = record.Error;
                 var flagged = false;
+                validator.UserIdHashed = replay is not null && replay.UserIdHashed.Contains(record.Line);
                 if (reason is null && !validator.Validate(record, row, errors, out flagged))
                 {
                     reason = string.Join("; ", errors);
                 }
 
-                if (reason is not null)
+                var erased = tombstones.Count > 0 && (reason is null
+                    ? tombstones.Contains((string)row[validator.UserIdIndex]!)
+                    : record.Error is null && record.Values[validator.UserIdIndex] is string given && given.Trim().Length > 0
+                      && tombstones.Contains(validator.UserIdHashed ? given.Trim() : validator.HashUserId(given.Trim())));
+                if (replay is not null && (erased || reason is not null))
+                {
+                    // A replay keeps a record that fails again where it is (in its quarantine batch) and drops an erased one.
+                    if (erased)
+                    {
+                        replay.Erased.Add(record.Line);
+                    }
+                    else
+                    {
+                        replay.Refused[record.Line] = reason!;
+                    }
+
+                    continue;
+                }
+
+                if (erased || reason is not null)
                 {
                     quarantined++;
-                    var raw = QuarantineRaw.Of(source, record, validator, cipher);
+                    var raw = erased ? default : QuarantineRaw.Of(source, record, validator, cipher);
+                    if (!erased && raw.Raw is null && tombstones.Count > 0 && HoldsErasedUser(source.RawBytes(record).Span, validator, tombstones))
+                    {
+                        // The user id could not be located, but one of the record's values is an erased user's id.
+                        erased = true;
+                        raw = default;
+                    }
+
+                    reason = erased ? Tombstones.ErasedReason : reason!;
                     if (sample.Count < SampleSize)
                     {
                         sample.Add(new QuarantinedRecord(sourceName, record.Line, reason, raw.Display));
@@ -333,6 +374,7 @@ public sealed class IngestPipeline
                     quarantineRow[7] = raw.Encrypted;
                     quarantineRow[8] = raw.Sha256;
                     quarantineRow[9] = raw.Length;
+                    quarantineRow[10] = erased ? null : source.RawColumns;
                     quarantineWriter.Append(quarantineRow);
                     if (quarantineWriter.BufferedRows >= RowGroupRows)
                     {
@@ -352,8 +394,18 @@ public sealed class IngestPipeline
 
                 row[lineageStart] = boxedIngestedAt;
                 row[lineageStart + 1] = batchId;
-                row[lineageStart + 2] = sourceName;
-                row[lineageStart + 3] = record.Line;
+                if (replay is not null)
+                {
+                    // A replayed record keeps the lineage of its delivery: the original source and line.
+                    var (originalSource, originalLine) = replay.Lineage(record.Line);
+                    row[lineageStart + 2] = originalSource;
+                    row[lineageStart + 3] = originalLine;
+                }
+                else
+                {
+                    row[lineageStart + 2] = sourceName;
+                    row[lineageStart + 3] = record.Line;
+                }
                 row[lineageStart + 4] = hash;
                 if (!writers.TryGetValue(dt, out var writer))
                 {
@@ -363,6 +415,7 @@ public sealed class IngestPipeline
                 }
 
                 writer.Append(row);
+                replay?.Landed.Add(record.Line);
                 landed++;
                 buffered++;
                 if (flagged)
@@ -447,7 +500,7 @@ public sealed class IngestPipeline
         var completedMeanwhile = false;
         try
         {
-            using (await LakeLock.AcquireAsync(lake, cancellationToken))
+            using (replay is not null ? null : await LakeLock.AcquireAsync(lake, cancellationToken))
             {
                 // Publish under the lake lock: the dedupe against rows published since this batch started, the journal,
                 // every staged file renamed into place, then the manifest (with the next lake version) that marks the batch
@@ -463,11 +516,23 @@ public sealed class IngestPipeline
                 {
                     var renames = Renames(lake, staging, index, writers, quarantineWriter, ref landed, ref duplicates, cancellationToken);
                     var quarantinePrefix = LakeLayout.QuarantineFolder + "/";
+                    // A replay adds its quarantine rewrites (the replayed rows leave their quarantine batches) to the same
+                    // journal, so the new rows and the removal are completed together after a crash; null: nothing to publish.
+                    var plan = replay?.Plan(staging, landed);
+                    if (replay is not null && plan is null)
+                    {
+                        lockHandle.Dispose();
+                        TryDeleteDirectory(staging);
+                        return new IngestResult(batchId, kind, sourceName, 0, 0, duplicates, false, 0, []);
+                    }
+
                     var journal = new PublishJournal
                     {
                         BatchId = batchId,
                         Staging = Path.GetRelativePath(lake, staging).Replace(Path.DirectorySeparatorChar, '/'),
-                        Renames = renames,
+                        Renames = plan is null ? renames : [.. renames, .. plan.Renames],
+                        Deletes = plan?.Deletes ?? [],
+                        Rewrite = plan is not null,
                         Manifest = new BatchManifest
                         {
                             BatchId = batchId,
@@ -481,7 +546,10 @@ public sealed class IngestPipeline
                             Duplicates = duplicates,
                             Flagged = flaggedCount,
                             Files = renames.Where(r => !r.Final.StartsWith(quarantinePrefix, StringComparison.Ordinal)).Select(r => r.Final).ToList(),
-                            QuarantineFiles = renames.Where(r => r.Final.StartsWith(quarantinePrefix, StringComparison.Ordinal)).Select(r => r.Final).ToList(),
+                            QuarantineFiles = (plan is null ? renames : plan.Renames).Where(r => r.Final.StartsWith(quarantinePrefix, StringComparison.Ordinal)).Select(r => r.Final).ToList(),
+                            Operation = plan is null ? null : "replay",
+                            ReplayedFrom = plan?.ReplayedFrom,
+                            QuarantineRemoved = plan?.QuarantineRemoved,
                         },
                     };
                     journal.Write(lake);
@@ -538,6 +606,21 @@ public sealed class IngestPipeline
         }
 
         return renames;
+    }
+
+    /// <summary>True when any value-like token of a broken record's text hashes to a tombstoned user.</summary>
+    private static bool HoldsErasedUser(ReadOnlySpan<byte> bytes, RecordValidator validator, IReadOnlySet<string> tombstones)
+    {
+        var text = Encoding.UTF8.GetString(bytes);
+        foreach (var token in text.Split([',', ';', '"', '{', '}', '[', ']', ':', '\t', '\r', '\n', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (token.Length <= 256 && tombstones.Contains(validator.HashUserId(token)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The writer stage: encodes row groups in arrival order (one file's row groups arrive in order).</summary>

@@ -63,6 +63,9 @@ public static class LakeLayout
         new("raw_encrypted", ColumnType.String),
         new("raw_sha256", ColumnType.String),
         new("raw_length", ColumnType.Int64),
+
+        // Replay: a CSV row's header (contract field names only; others null), so its raw row can be split again.
+        new("raw_columns", ColumnType.String, true),
     ];
 
     /// <summary>The lake column names of a kind, in file order: contract fields, kind extras, lineage.</summary>

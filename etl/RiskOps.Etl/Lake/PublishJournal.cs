@@ -29,6 +29,18 @@ internal sealed record PublishJournal
     /// <summary>The manifest to write after the renames (its counts and files), without its version yet.</summary>
     public required BatchManifest Manifest { get; init; }
 
+    /// <summary>
+    /// Lake files to delete after the renames (lake-relative): an erasure's files that held only the user's rows, a replay's
+    /// quarantine files left empty. Deleting is idempotent, so a recovery simply deletes what is still there.
+    /// </summary>
+    public IReadOnlyList<string> Deletes { get; init; } = [];
+
+    /// <summary>
+    /// True for a rewrite (replay, erasure): the renames replace existing files in place. Such a publish is never rolled
+    /// back — the originals are gone once replaced — so a staged file that has vanished is skipped (and logged), not undone.
+    /// </summary>
+    public bool Rewrite { get; init; }
+
     public static string PathOf(string lake, string batchId) => Path.Combine(lake, LakeLayout.JournalFolder, batchId + ".json");
 
     /// <summary>True when a publish of <paramref name="batchId"/> was interrupted and not yet recovered.</summary>
@@ -74,6 +86,14 @@ internal sealed record PublishJournal
             }
         }
 
+        if (missing.Count > 0 && Rewrite)
+        {
+            logger.LogError(
+                "Rewrite {BatchId}: {Missing} staged files were gone and their targets too (first: {File}); completing with the rest",
+                BatchId, missing.Count, missing[0].Staged);
+            missing.Clear();
+        }
+
         if (missing.Count > 0)
         {
             foreach (var rename in Renames)
@@ -90,6 +110,16 @@ internal sealed record PublishJournal
                 BatchId, missing.Count, Renames.Count, missing[0].Staged);
             Finish(lake);
             return null;
+        }
+
+        foreach (var delete in Deletes)
+        {
+            var target = Path.Combine(lake, delete);
+            if (File.Exists(target))
+            {
+                File.Delete(target);
+                afterRename?.Invoke(target);
+            }
         }
 
         var version = LakeVersionLog.Next(lake, logger);

@@ -139,6 +139,11 @@ internal sealed class CsvRecordSource : IRecordSource
 
     public ReadOnlyMemory<byte> RawBytes(RawRecord record) => record.Bytes;
 
+    public string? RawColumns => _rawColumns ??= System.Text.Json.JsonSerializer.Serialize(
+        _header.Select(h => RecordKinds.All.Any(k => KindSchemas.For(k).IndexOf(h.Trim()) >= 0) ? h.Trim() : null).ToArray());
+
+    private string? _rawColumns;
+
     public void Dispose() => _scanner.Dispose();
 
     // Column count only: read with an explicit kind, a file without a header row has a data row (a user id) here.

@@ -76,4 +76,10 @@ internal interface IRecordSource : IDisposable
 
     /// <summary>The record's bytes as delivered (a Parquet/rows record: the UTF-8 JSON of its fields), for encryption or hashing.</summary>
     ReadOnlyMemory<byte> RawBytes(RawRecord record);
+
+    /// <summary>
+    /// CSV: the header's column names as a JSON array, a name that is no contract field of any kind given as null (a file
+    /// without a header row has a record there) — what a replay needs to split the quarantine's raw row again. Else null.
+    /// </summary>
+    string? RawColumns => null;
 }

@@ -44,6 +44,12 @@ internal sealed partial class RecordValidator : IDisposable
         _hmac.Dispose();
     }
 
+    /// <summary>
+    /// Set by a quarantine replay for a record whose readable quarantine text already holds the hashed user id: it is kept
+    /// as given instead of being hashed again (every other rule applies as at ingest).
+    /// </summary>
+    public bool UserIdHashed { get; set; }
+
     /// <summary>The index of the user id field, or -1.</summary>
     public int UserIdIndex => _userIdIndex;
 
@@ -76,7 +82,7 @@ internal sealed partial class RecordValidator : IDisposable
             return false;
         }
 
-        if (_userIdIndex >= 0)
+        if (_userIdIndex >= 0 && !UserIdHashed)
         {
             output[_userIdIndex] = HashUserId((string)output[_userIdIndex]!);
         }
