@@ -183,6 +183,20 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task IngestFileAsync_ErasurePublishedWhileTheBatchWasStaging_TheUsersRecordsDoNotLand()
+    {
+        var pipeline = Pipeline();
+        pipeline.BeforePublishAsync = async ct => await Erasure().EraseAsync("user-alice", null, ct);
+
+        var result = await pipeline.IngestFileAsync(Decisions(), null, CancellationToken.None);
+
+        Assert.Equal(2, result.Landed);
+        AssertUserGone("user-alice");
+        var reasons = TestLake.Query($"select line, reason from {_lake.Glob("quarantine")} order by line");
+        Assert.Equal([(4L, "model_version: required field is missing"), (5L, "erased")], reasons.Select(r => ((long)r[0]!, (string)r[1]!)));
+    }
+
+    [Fact]
     public async Task EraseAsync_EmptyUserId_OneLineErrorNothingChanged()
     {
         await Pipeline().IngestFileAsync(Decisions(), null, CancellationToken.None);

@@ -514,6 +514,22 @@ public sealed class IngestPipeline
                 }
                 else
                 {
+                    if (validator.UserIdIndex >= 0 && Tombstones.Hashes(lake).Where(h => !tombstones.Contains(h)).ToList() is { Count: > 0 } late)
+                    {
+                        // An erasure published while this batch was staging: its user's rows must not land after it.
+                        var removed = RemoveErased(writers.Values.Select(w => w.Path), late);
+                        landed -= removed;
+                        if (quarantineWriter is not null && File.Exists(quarantineWriter.Path))
+                        {
+                            EraseInStagedQuarantine(quarantineWriter.Path, late.ToHashSet(StringComparer.Ordinal), validator, cipher);
+                        }
+
+                        if (removed > 0)
+                        {
+                            _logger.LogWarning("Batch {BatchId}: {Removed} records of users erased while it was staging were dropped (reason: erased)", batchId, removed);
+                        }
+                    }
+
                     var renames = Renames(lake, staging, index, writers, quarantineWriter, ref landed, ref duplicates, cancellationToken);
                     var quarantinePrefix = LakeLayout.QuarantineFolder + "/";
                     // A replay adds its quarantine rewrites (the replayed rows leave their quarantine batches) to the same
@@ -591,6 +607,12 @@ public sealed class IngestPipeline
         var renames = new List<JournalRename>();
         foreach (var (dt, writer) in writers)
         {
+            if (!File.Exists(writer.Path))
+            {
+                // Emptied by an erasure published while the batch was staging.
+                continue;
+            }
+
             var late = index.RemovePublishedSince(dt, writer.Path, writer.TotalRows, cancellationToken);
             landed -= late;
             duplicates += late;
@@ -606,6 +628,100 @@ public sealed class IngestPipeline
         }
 
         return renames;
+    }
+
+    /// <summary>Turns the staged quarantine rows that hold a user erased meanwhile into <c>erased</c> rows without text.</summary>
+    private static void EraseInStagedQuarantine(string path, IReadOnlySet<string> erased, RecordValidator validator, QuarantineCipher? cipher)
+    {
+        using var connection = DuckDb.Open();
+        var read = $"read_parquet({DuckDb.Literal(path)}, hive_partitioning = false)";
+        var hits = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"select line, raw, raw_encrypted from {read}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var raw = reader.IsDBNull(1) ? null : reader.GetString(1);
+                var encrypted = reader.IsDBNull(2) ? null : reader.GetString(2);
+                var hit = raw is not null
+                    ? erased.Any(h => raw.Contains(h, StringComparison.Ordinal))
+                    : encrypted is not null && cipher is not null && HoldsErasedUser(cipher.Decrypt(encrypted), validator, erased);
+                if (hit)
+                {
+                    hits.Add(reader.GetInt64(0));
+                }
+            }
+        }
+
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var lines = string.Join(", ", hits.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var when = $"line in ({lines})";
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                copy (select * replace (
+                    case when {when} then '{Tombstones.ErasedReason}' else reason end as reason,
+                    case when {when} then null else raw end as raw,
+                    case when {when} then null else raw_encrypted end as raw_encrypted,
+                    case when {when} then null else raw_sha256 end as raw_sha256,
+                    case when {when} then null else raw_length end as raw_length,
+                    case when {when} then null else raw_columns end as raw_columns)
+                from {read}) to {DuckDb.Literal(path + ".erased")} (format parquet, compression snappy)
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        QuarantineRows.FsyncFile(path + ".erased");
+        File.Move(path + ".erased", path, overwrite: true);
+    }
+
+    /// <summary>Removes from staged data files the rows whose user_id is in <paramref name="erased"/>; returns how many (a file left empty is deleted).</summary>
+    private static long RemoveErased(IEnumerable<string> stagedFiles, IReadOnlyList<string> erased)
+    {
+        long removed = 0;
+        using var connection = DuckDb.Open();
+        var list = string.Join(", ", erased.Select(DuckDb.Literal));
+        foreach (var file in stagedFiles.Where(File.Exists))
+        {
+            var read = $"read_parquet({DuckDb.Literal(file)}, hive_partitioning = false)";
+            long hits, total;
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"select count(*) filter (where user_id in ({list})), count(*) from {read}";
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                hits = reader.GetInt64(0);
+                total = reader.GetInt64(1);
+            }
+
+            if (hits == 0)
+            {
+                continue;
+            }
+
+            removed += hits;
+            if (hits == total)
+            {
+                File.Delete(file);
+                continue;
+            }
+
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"copy (select * from {read} where user_id not in ({list})) to {DuckDb.Literal(file + ".erased")} (format parquet, compression snappy, row_group_size 122880)";
+                command.ExecuteNonQuery();
+            }
+
+            QuarantineRows.FsyncFile(file + ".erased");
+            File.Move(file + ".erased", file, overwrite: true);
+        }
+
+        return removed;
     }
 
     /// <summary>True when any value-like token of a broken record's text hashes to a tombstoned user.</summary>
