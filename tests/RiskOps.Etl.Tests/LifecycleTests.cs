@@ -197,6 +197,35 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task List_ManyReasonsAndBatches_BoundedToTheTopTenWithTheRestCounted()
+    {
+        var pipeline = Pipeline();
+        for (var b = 0; b < 12; b++)
+        {
+            var builder = new StringBuilder("review_id,case_id,reviewer_id,reviewer_org,vendor,reviewer_tier,assigned_at,resolved_at,decision,rationale\n");
+            for (var i = 0; i <= b; i++)
+            {
+                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"R{b}-{i},C1,rev,INHOUSE,,boss{i},2026-11-02T10:00:00Z,,,\n");
+            }
+
+            await pipeline.IngestFileAsync(_lake.Write($"reviews_{b}.csv", builder.ToString()), null, CancellationToken.None);
+        }
+
+        var summary = Replay().List(null, null, 10);
+
+        Assert.Equal(78, summary.Total);
+        Assert.Equal(78, summary.Encrypted);
+        Assert.Equal(10, summary.ByReason.Count);
+        Assert.Equal(12, summary.ByReason[0].Records);
+        Assert.Contains("boss0", summary.ByReason[0].Name, StringComparison.Ordinal);
+        Assert.Equal(3, summary.ReasonsOther);
+        Assert.Equal(10, summary.Batches.Count);
+        Assert.Equal(12, summary.Batches[0].Records);
+        Assert.Equal(2, summary.BatchesOther);
+        Assert.Equal(7, Replay().List("reviews", summary.Batches[5].BatchId).Total);
+    }
+
+    [Fact]
     public async Task EraseAsync_EmptyUserId_OneLineErrorNothingChanged()
     {
         await Pipeline().IngestFileAsync(Decisions(), null, CancellationToken.None);

@@ -119,27 +119,7 @@ public sealed class QuarantineReplay
     private string Lake => Path.GetFullPath(_options.Root);
 
     /// <summary>Summarises the quarantine, optionally of one kind and/or batch; at most <paramref name="top"/> reasons and batches.</summary>
-    public QuarantineSummary List(string? kind, string? batchId, int top = 10)
-    {
-        var rows = QuarantineRows.Read(Lake).Where(r => (kind is null || r.Kind == kind) && (batchId is null || r.BatchId == batchId)).ToList();
-        var reasons = rows.GroupBy(r => r.Reason, StringComparer.Ordinal)
-            .Select(g => new NamedCount(g.Key, g.LongCount()))
-            .OrderByDescending(c => c.Records).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
-        var batches = rows.GroupBy(r => r.BatchId, StringComparer.Ordinal)
-            .Select(g => new QuarantineBatchSummary(g.Key, g.First().Kind, g.First().Source, g.Min(r => r.IngestedAt), g.LongCount(), g.LongCount(Recoverable)))
-            .OrderByDescending(b => b.Records).ThenBy(b => b.BatchId, StringComparer.Ordinal).ToList();
-        return new QuarantineSummary(
-            rows.Count,
-            rows.LongCount(r => r.Raw is not null),
-            rows.LongCount(r => r.Raw is null && r.RawEncrypted is not null),
-            rows.LongCount(r => r.Raw is null && r.RawEncrypted is null && r.Reason != Tombstones.ErasedReason),
-            rows.LongCount(r => r.Reason == Tombstones.ErasedReason),
-            rows.GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => new NamedCount(g.Key, g.LongCount())).OrderBy(c => c.Name, StringComparer.Ordinal).ToList(),
-            reasons.Take(top).ToList(),
-            reasons.Skip(top).Sum(c => c.Records),
-            batches.Take(top).ToList(),
-            Math.Max(0, batches.Count - top));
-    }
+    public QuarantineSummary List(string? kind, string? batchId, int top = 10) => QuarantineRows.Summarize(Lake, kind, batchId, top);
 
     /// <summary>The quarantine rows (batch, line) earlier replays took out of the quarantine (their manifests' <c>replayed_from</c>).</summary>
     private static HashSet<(string, long)> ReplayedBefore(string lake)
@@ -164,8 +144,6 @@ public sealed class QuarantineReplay
 
         return done;
     }
-
-    private static bool Recoverable(QuarantineRow row) => row.Raw is not null || row.RawEncrypted is not null;
 
     /// <summary>
     /// Re-submits the quarantined records of <paramref name="batchId"/> (or every batch when null), applying the corrections

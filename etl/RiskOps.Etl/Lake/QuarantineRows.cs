@@ -96,6 +96,112 @@ internal static class QuarantineRows
     }
 
     /// <summary>
+    /// Counts of the quarantine (optionally one kind and/or batch) computed by DuckDB, so memory stays flat however large the
+    /// quarantine: totals by how the text is kept, rows per kind, the <paramref name="top"/> reasons and batches.
+    /// </summary>
+    public static QuarantineSummary Summarize(string lake, string? kind, string? batchId, int top)
+    {
+        var files = Files(lake);
+        if (files.Count == 0)
+        {
+            return new QuarantineSummary(0, 0, 0, 0, 0, [], [], 0, [], 0);
+        }
+
+        using var connection = DuckDb.Open();
+        var list = "[" + string.Join(", ", files.Select(DuckDb.Literal)) + "]";
+        var read = $"read_parquet({list}, hive_partitioning = false, union_by_name = true)";
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var describe = connection.CreateCommand())
+        {
+            describe.CommandText = $"describe select * from {read}";
+            using var reader = describe.ExecuteReader();
+            while (reader.Read())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        var encrypted = present.Contains("raw_encrypted") ? "raw_encrypted" : "null::varchar";
+        var filters = new List<string>();
+        if (kind is not null)
+        {
+            filters.Add("kind = $kind");
+        }
+
+        if (batchId is not null)
+        {
+            filters.Add("batch_id = $batch");
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                create temp table q as
+                select kind, source, reason, batch_id, ingested_at,
+                    raw is not null as readable,
+                    raw is null and {encrypted} is not null as encrypted,
+                    reason = '{Tombstones.ErasedReason}' as erased
+                from {read}
+                {(filters.Count == 0 ? string.Empty : "where " + string.Join(" and ", filters))}
+                """;
+            if (kind is not null)
+            {
+                command.Parameters.Add(new DuckDBParameter("kind", kind));
+            }
+
+            if (batchId is not null)
+            {
+                command.Parameters.Add(new DuckDBParameter("batch", batchId));
+            }
+
+            command.ExecuteNonQuery();
+        }
+
+        List<object?[]> Rows(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+
+        static long L(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        var totals = Rows("""
+            select count(*), count(*) filter (where readable), count(*) filter (where encrypted),
+                count(*) filter (where not readable and not encrypted and not erased), count(*) filter (where erased),
+                count(distinct reason), count(distinct batch_id)
+            from q
+            """)[0];
+        var byKind = Rows("select coalesce(kind, ''), count(*) from q group by all order by 1")
+            .Select(r => new NamedCount((string)r[0]!, L(r[1]))).ToList();
+        var reasons = Rows($"select coalesce(reason, ''), count(*) as n from q group by all order by n desc, 1 limit {top}")
+            .Select(r => new NamedCount((string)r[0]!, L(r[1]))).ToList();
+        var batches = Rows($"""
+            select batch_id, any_value(kind), any_value(source), min(ingested_at), count(*) as n, count(*) filter (where readable or encrypted)
+            from q group by batch_id order by n desc, batch_id limit {top}
+            """)
+            .Select(r => new QuarantineBatchSummary(
+                (string?)r[0] ?? string.Empty, (string?)r[1] ?? string.Empty, (string?)r[2] ?? string.Empty,
+                r[3] is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : default, L(r[4]), L(r[5])))
+            .ToList();
+        return new QuarantineSummary(
+            L(totals[0]), L(totals[1]), L(totals[2]), L(totals[3]), L(totals[4]),
+            byKind, reasons, L(totals[0]) - reasons.Sum(r => r.Records), batches, Math.Max(0, L(totals[6]) - batches.Count));
+    }
+
+    /// <summary>
     /// Stages the rewrite of quarantine files without the rows in <paramref name="remove"/> (per file: (batch_id, line)
     /// pairs) under <paramref name="staging"/>: a file left with rows becomes a rename (same name, same columns and
     /// types), a file left empty a delete. Returns both, lake-relative.
