@@ -172,7 +172,7 @@ public sealed partial class Warehouse
         // only adds deliveries, so those rebuild.
         if (pending.FirstOrDefault(b => b.Operation != "ingest") is { } rewrite)
         {
-            return $"batch {rewrite.BatchId} is an '{rewrite.Operation}' operation (it rewrites rows already folded)";
+            return $"batch {rewrite.BatchId} has operation '{rewrite.Operation}' (it rewrites rows already folded)";
         }
 
         var files = new List<string>();
