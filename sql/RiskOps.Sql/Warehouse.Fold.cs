@@ -307,10 +307,15 @@ public sealed partial class Warehouse
             return;
         }
 
-        Execute("create or replace view decisions as select * from fold_new_decisions where case_id in (select case_id from fold_cases)");
-        Execute("create or replace view labels as select * from fold_new_labels where case_id in (select case_id from fold_cases)");
-        Execute("create or replace view reviews as select * from fold_new_reviews where case_id in (select case_id from fold_cases)");
-        Execute("create or replace view qa_audits as select * from fold_new_qa_audits where review_id in (select review_id from reviews)");
+        // The fold cases' resolved rows, read once from each new resolved table (the case views read them several times).
+        Execute("create or replace temp table fold_case_decisions as select * from fold_new_decisions where case_id in (select case_id from fold_cases)");
+        Execute("create or replace temp table fold_case_labels as select * from fold_new_labels where case_id in (select case_id from fold_cases)");
+        Execute("create or replace temp table fold_case_reviews as select * from fold_new_reviews where case_id in (select case_id from fold_cases)");
+        Execute("create or replace temp table fold_case_qa_audits as select * from fold_new_qa_audits where review_id in (select review_id from fold_case_reviews)");
+        Execute("create or replace view decisions as select * from fold_case_decisions");
+        Execute("create or replace view labels as select * from fold_case_labels");
+        Execute("create or replace view reviews as select * from fold_case_reviews");
+        Execute("create or replace view qa_audits as select * from fold_case_qa_audits");
         Execute(SqlScripts.Get("cases"));
         Execute(SqlScripts.Get("case_audits"));
         var fresh = Path.Combine(work, "cases_folded.parquet");
