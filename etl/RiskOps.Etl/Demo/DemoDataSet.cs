@@ -27,6 +27,7 @@ public sealed class DemoDataSet
 
     private readonly long _fromSec;
     private readonly long _toSec;
+    private readonly long _driftFromSec;
 
     private DemoDataSet(DemoOptions options, DateTimeOffset asOf)
     {
@@ -35,6 +36,8 @@ public sealed class DemoDataSet
         From = asOf.AddDays(-7.0 * options.Weeks);
         _fromSec = From.ToUnixTimeSeconds();
         _toSec = To.ToUnixTimeSeconds();
+        DriftFrom = DemoScenario.DriftStart(To);
+        _driftFromSec = DriftFrom.ToUnixTimeSeconds();
     }
 
     /// <summary>The options, as given.</summary>
@@ -45,6 +48,13 @@ public sealed class DemoDataSet
 
     /// <summary>End of the span, the as-of instant (exclusive for scored_at; nothing later is emitted).</summary>
     public DateTimeOffset To { get; }
+
+    /// <summary>
+    /// From this instant (the Monday 00:00 UTC that starts the last complete ISO week before <see cref="To"/>) the planted
+    /// drift is in force: <see cref="DemoScenario.DriftSignal"/> fires at <see cref="DemoScenario.DriftRate"/> on
+    /// <see cref="DemoScenario.DriftCaseType"/> cases of <see cref="DemoScenario.NewModel"/>.
+    /// </summary>
+    public DateTimeOffset DriftFrom { get; }
 
     /// <summary>Validates the options and fixes the span. As-of defaults to the clock's now rounded down to the UTC day.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Cases, weeks out of range.</exception>
@@ -234,7 +244,12 @@ public sealed class DemoDataSet
         {
             var p = probability;
             // The planted pairs co-occur more often than chance, as correlated signals do in practice.
-            if (type.Name == "ATO" && signal == "vpn_ip")
+            if (isNewModel && scored >= _driftFromSec && type.Name == DemoScenario.DriftCaseType && signal == DemoScenario.DriftSignal)
+            {
+                // The planted drift: one draw as always, only the rate it is compared with moves, so no other value changes.
+                p = DemoScenario.DriftRate;
+            }
+            else if (type.Name == "ATO" && signal == "vpn_ip")
             {
                 p = hasNewDevice ? 0.30 : 0.32;
             }

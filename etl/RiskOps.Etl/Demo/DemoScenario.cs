@@ -83,6 +83,32 @@ public static class DemoScenario
             "the agent blocks legitimate KYC cases flagged as both sybil cluster and document mismatch with confidence just above the 0.85 threshold; a higher threshold would send them to people"),
     ];
 
+    /// <summary>The case type of the planted drift (an early warning without labels, docs/metrics.md "Drift").</summary>
+    public const string DriftCaseType = "KYC_AUDIT";
+
+    /// <summary>The signal whose rate shifts.</summary>
+    public const string DriftSignal = "high_risk_country";
+
+    /// <summary>The signal's rate from <see cref="DriftStart"/> on, on <see cref="DriftCaseType"/> cases of <see cref="NewModel"/> (0.12 before, as listed in <see cref="CaseTypes"/>).</summary>
+    public const double DriftRate = 0.42;
+
+    /// <summary>
+    /// Where the planted drift starts for a demo ending at <paramref name="asOf"/>: the Monday 00:00 UTC that starts the
+    /// last complete ISO week before it, so the drift is in that week and in the week in progress, and that week — the
+    /// default week of the dashboard and of the pack — is the one a PSI flags against the week before.
+    /// </summary>
+    public static DateTimeOffset DriftStart(DateTimeOffset asOf)
+    {
+        var day = asOf.UtcDateTime.Date;
+        var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+        return new DateTimeOffset(monday.AddDays(-7), TimeSpan.Zero);
+    }
+
+    /// <summary>The planted drift in one line, for the docs and <c>riskops demo</c>.</summary>
+    public static string PlantedDrift => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{DriftCaseType} × {NewModel}: {DriftSignal} fires on {DriftRate * 100:0} % of cases from the last complete ISO week on (12 % before) — a change to the country list the new model reads, with no label moved yet; the week's PSI of that signal is flagged, nothing else is");
+
     /// <summary>Other things the demo data holds on purpose, for the docs.</summary>
     public static IReadOnlyList<string> OtherFeatures { get; } =
     [
@@ -101,5 +127,6 @@ public static class DemoScenario
     /// <summary>The whole story as text (markdown bullet list).</summary>
     public static string Description =>
         "Planted patterns:\n" + string.Join("\n", PlantedPatterns.Select(p => "- " + p)) +
+        "\nPlanted drift:\n- " + PlantedDrift +
         "\nAlso:\n" + string.Join("\n", OtherFeatures.Select(f => "- " + f));
 }
