@@ -36,7 +36,7 @@ internal static class ExperimentsCommand
     }
 
     /// <summary>The experiment registry from the environment (<c>Experiments__Registry__0__Name=…</c>); a broken one is one line, exit 2.</summary>
-    private static ExperimentRegistry Registry()
+    internal static ExperimentRegistry Registry()
     {
         try
         {

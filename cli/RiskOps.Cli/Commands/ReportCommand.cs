@@ -68,7 +68,7 @@ internal static class ReportCommand
             }
 
             var lakeRoot = MetricsCommand.ExistingLake(parseResult.GetValue(lake)!);
-            var pack = new PackRenderer(TimeProvider.System).Render(lakeRoot, new PackRequest(period, scope, at));
+            var pack = new PackRenderer(TimeProvider.System, ExperimentsCommand.Registry()).Render(lakeRoot, new PackRequest(period, scope, at));
             var path = Path.GetFullPath(parseResult.GetValue(output)!);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, pack.Pdf, cancellationToken);

@@ -362,11 +362,17 @@ public static class QualityCharts
         label.Length <= MaxLabelLength ? label : label[..(MaxLabelLength - 1)] + "…";
 
     /// <summary>Weekly error counts of one cluster.</summary>
-    public static Plot ClusterTrend(Cluster cluster)
+    public static Plot ClusterTrend(Cluster cluster) => ClusterTrend(cluster, null);
+
+    /// <summary>
+    /// Weekly error counts of one cluster: <paramref name="weeks"/> when given (the pack's trailing weeks, zeros included,
+    /// so a pattern found in one week still shows whether it caught errors before), else the cluster's own weekly counts.
+    /// </summary>
+    public static Plot ClusterTrend(Cluster cluster, IReadOnlyList<WeeklyCount>? weeks)
     {
         var title = cluster is null ? "Cluster trend" : $"{cluster.Label} {string.Join(" + ", cluster.Signals)}";
-        var plot = NewPlot(title, null, "cases");
-        var weekly = cluster?.Weekly.OrderBy(w => w.Week, StringComparer.Ordinal).ToList() ?? [];
+        var plot = NewPlot(title, weeks is null ? null : "ISO week (UTC)", cluster?.Label is { } label ? label + " cases" : "cases");
+        var weekly = (weeks ?? cluster?.Weekly)?.OrderBy(w => w.Week, StringComparer.Ordinal).ToList() ?? [];
         if (weekly.Count == 0)
         {
             NoData(plot);
@@ -384,7 +390,7 @@ public static class QualityCharts
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             weekly.Select((_, i) => (double)i).ToArray(), weekly.Select(w => ShortWeek(w.Week)).ToArray());
-        plot.Axes.SetLimits(-0.5, weekly.Count - 0.5, 0, Math.Max(1, weekly.Max(w => w.Count)) * 1.15);
+        plot.Axes.SetLimits(-0.5, weekly.Count - 0.5, 0, Math.Max(1, weekly.Max(w => w.Count)) * 1.28);
         return plot;
     }
 

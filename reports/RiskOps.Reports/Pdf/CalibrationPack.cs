@@ -242,7 +242,30 @@ public static class CalibrationPack
             lines.Add("No FP/FN pattern qualifies as a cluster in this week (section 4).");
         }
 
+        if (data.Drift is { } drift && drift.Entries.Count > 0)
+        {
+            var flagged = drift.Entries.Where(e => e.Flagged).ToList();
+            lines.Add(flagged.Count == 0
+                ? $"Early warning without labels (section 2): no case type × model version shifted against the week before ({Count(drift.Entries.Count)} compared)."
+                : $"Early warning without labels (section 2): {Count(flagged.Count)} of {Count(drift.Entries.Count)} case type × model version slices shifted — "
+                    + string.Join("; ", flagged.Take(3).Select(DriftText)) + (flagged.Count > 3 ? $"; and {Count(flagged.Count - 3)} more" : "")
+                    + ". No label has to be in for this: check the data feeding the model before the labelled figures move.");
+        }
+
         return lines;
+    }
+
+    /// <summary>A flagged drift slice in words: "KYC_AUDIT risk-agent-3.2: high_risk_country 12.5 % → 41.7 % (PSI 0.470)".</summary>
+    private static string DriftText(RiskOps.Sql.Drift.DriftEntry e)
+    {
+        var parts = new List<string>();
+        if (e.ConfidenceFlagged)
+        {
+            parts.Add($"confidence distribution (PSI {Number(e.ConfidencePsi, 3)})");
+        }
+
+        parts.AddRange(e.Signals.Where(s => s.Flagged).Take(2).Select(s => $"{s.Signal} {Percent(s.PreviousRate)} → {Percent(s.Rate)} (PSI {Number(s.Psi, 3)})"));
+        return $"{e.CaseType} {e.ModelVersion}: {string.Join(", ", parts)}";
     }
 
     /// <summary>The week's top clusters by excess errors: the summary names these, from the same list as section 4.</summary>
@@ -316,7 +339,7 @@ public static class CalibrationPack
         blocks.Add(new Heading("What changed", 2));
         blocks.Add(new Paragraph(string.Join("\n", WhatChanged(data).Select(l => "• " + l))));
         blocks.Add(new Paragraph(EstimatedVsMeasured.Summary(data.Current.Overall), Size: 8.5f));
-        blocks.Add(new Paragraph(ExperimentSummary.Line(data.Experiments), Size: 8.5f));
+        blocks.Add(new Paragraph(ExperimentSummary.Line(data.Experiments, data.Registry), Size: 8.5f));
         blocks.Add(new Paragraph(
             $"Volume: {Count(data.Current.Overall.Decisions)} cases scored, {Count(data.Current.Overall.ManualCases)} sent to humans, " +
             $"{Count(data.Current.Overall.QaAudits)} QA audits. Status: green meets the target, amber is within the documented margin " +
@@ -349,6 +372,8 @@ public static class CalibrationPack
             ]).ToList(),
             FontSize: 7f));
         blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(data.Current.Overall), QualityCharts.PrecisionRecallTrend(data.Trend.ByWeek)], 200));
+        // The early warning follows the overall figures (it is about all decisions, before any label), not the last case type.
+        Drift(data, blocks);
         foreach (var slice in data.Current.ByCaseType.Where(s => s.CaseType is not null))
         {
             blocks.Add(new Heading(slice.CaseType!, 2));
@@ -362,8 +387,6 @@ public static class CalibrationPack
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
             blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend)], 180));
         }
-
-        Drift(data, blocks);
     }
 
     private static void Calibration(PackData data, List<PdfBlock> blocks)
@@ -468,9 +491,16 @@ public static class CalibrationPack
             ]).ToList()));
 
         var top = clusters.OrderByDescending(c => c.ExcessErrors).Take(4).ToList();
+        if (top.Count > 0 && data.ClusterTrends.Count == clusters.Count)
+        {
+            blocks.Add(new Paragraph(
+                $"Error cases per week of the top patterns over the {PackData.TrendWeeks} weeks to {data.Request.Period.Week}: the cases of the case type with that error whose " +
+                "signals include the pattern's and no earlier-ranked pattern's (the cluster rule); the last bar is the cluster's support this week.", Size: 8, Muted: true));
+        }
+
         for (var i = 0; i < top.Count; i += 2)
         {
-            blocks.Add(new ChartRow(top.Skip(i).Take(2).Select(QualityCharts.ClusterTrend).ToList(), 150));
+            blocks.Add(new ChartRow(top.Skip(i).Take(2).Select(c => QualityCharts.ClusterTrend(c, data.ClusterTrends.Count == clusters.Count ? data.ClusterTrends[clusters.IndexOf(c)] : null)).ToList(), 150));
         }
     }
 

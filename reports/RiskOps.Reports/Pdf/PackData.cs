@@ -50,6 +50,15 @@ public sealed class PackData
     /// <summary>FP/FN clusters of the week: the session's misclassification batch.</summary>
     public required ClusterReport Clusters { get; init; }
 
+    /// <summary>
+    /// Per cluster of <see cref="Clusters"/> (same order): its error cases per week over the trailing
+    /// <see cref="TrendWeeks"/> weeks under the same cluster rule (zeros included); empty when not loaded.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<WeeklyCount>> ClusterTrends { get; init; } = [];
+
+    /// <summary>The experiment registry the guard rails were checked against (null: none was given).</summary>
+    public RiskOps.Sql.Experiments.ExperimentRegistry? Registry { get; init; }
+
     /// <summary>The AI-overturn figures of the week's cases in scope (empty when not loaded).</summary>
     public RiskOps.Sql.Overturn.OverturnReport Overturn { get; init; } = new();
 
@@ -92,6 +101,7 @@ public sealed class PackData
             byType[slice.CaseType!] = warehouse.GetMetrics(scope with { Weeks = trailing, CaseTypes = [slice.CaseType!] }, request.AsOf, MetricsDetail.Overview).ByWeek;
         }
 
+        var clusters = warehouse.GetClusters(week);
         return new PackData
         {
             Request = request with { Scope = scope },
@@ -101,7 +111,9 @@ public sealed class PackData
             Trend = warehouse.GetMetrics(scope with { Weeks = trailing }, request.AsOf, MetricsDetail.Overview),
             TrendByCaseType = byType,
             Thresholds = warehouse.GetThresholds(week),
-            Clusters = warehouse.GetClusters(week),
+            Clusters = clusters,
+            ClusterTrends = warehouse.GetClusterTrends(scope with { Weeks = trailing }, clusters.Clusters),
+            Registry = registry,
             Drift = warehouse.GetDrift(week),
             Overturn = warehouse.GetOverturn(week),
             Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
@@ -187,21 +199,30 @@ public static class EstimatedVsMeasured
     }
 }
 
-/// <summary>The pack summary's "Experiments" line: each experiment's verdicts per case type with the deciding figures.</summary>
+/// <summary>
+/// The pack summary's "Experiments" line: the registry (how many experiments it holds), then each experiment's verdict per
+/// case type with the deciding figures and its registry entry (owner), registered experiments with no decision in scope,
+/// and experiments the lake shows that the registry does not hold.
+/// </summary>
 public static class ExperimentSummary
 {
-    /// <summary>"Experiments: reset2fa-… (RESET_2FA): treatment ROLLBACK (SLA ≤ 4 h −14.4 pts); …", or that none ran.</summary>
-    public static string Line(RiskOps.Sql.Experiments.ExperimentReport? report)
+    /// <summary>
+    /// "Experiments (registry: 2 registered; verdicts over all weeks in scope, weighted labels): poa-model-2026-11 —
+    /// POA_REVIEW: treatment SHIP (automation +7.7 pts) [owner demo: model owner]; …", or that none ran.
+    /// </summary>
+    public static string Line(RiskOps.Sql.Experiments.ExperimentReport? report, RiskOps.Sql.Experiments.ExperimentRegistry? registry = null)
     {
-        if (report is null || report.Experiments.Count == 0)
-        {
-            return "Experiments: no decision in scope carries an A/B experiment.";
-        }
-
+        var registered = registry?.Entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList() ?? [];
+        var head = registry is null ? "registry: none given" : $"registry: {ReportFormat.Count(registered.Count)} registered";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var parts = new List<string>();
-        foreach (var experiment in report.Experiments.GroupBy(e => e.Experiment))
+        foreach (var experiment in (report?.Experiments ?? []).GroupBy(e => e.Experiment))
         {
+            seen.Add(experiment.Key);
             var entries = experiment.Count(e => e.CaseType is not null) == 1 ? experiment.Where(e => e.CaseType is not null) : experiment;
+            var rails = experiment.First().GuardRails;
+            var owner = registry is null ? "" : rails.Registered ? $" [owner {rails.Owner}]" : " [not in the registry]";
+            var perCaseType = new List<string>();
             foreach (var entry in entries)
             {
                 var verdicts = entry.Verdicts.Select(v =>
@@ -218,11 +239,20 @@ public static class ExperimentSummary
                 });
                 var days = entry.GuardRails.DaysRunning is { } d && d < RiskOps.Sql.Experiments.GuardRails.MinimumDays ? $" — only {d.ToString("0.#", CultureInfo.InvariantCulture)} days running" : "";
                 var srm = entry.GuardRails.Srm.Flagged ? " — sample-ratio mismatch" : "";
-                parts.Add($"{entry.Experiment} ({entry.CaseType ?? "all case types"}): {string.Join(", ", verdicts)}{days}{srm}");
+                perCaseType.Add($"{entry.CaseType ?? "all case types"}: {string.Join(", ", verdicts)}{days}{srm}");
             }
+
+            parts.Add($"{experiment.Key} — {string.Join("; ", perCaseType)}{owner}");
         }
 
-        return "Experiments (all weeks in scope, weighted labels): " + string.Join("; ", parts) + ".";
+        parts.AddRange(registered.Where(e => !seen.Contains(e.Name)).Select(e =>
+            $"{e.Name} — registered for {string.Join(", ", e.CaseTypes)}, no decision in scope [owner {e.Owner}]"));
+        if (parts.Count == 0)
+        {
+            return $"Experiments ({head}): no decision in scope carries an A/B experiment.";
+        }
+
+        return $"Experiments ({head}; verdicts over all weeks in scope, weighted labels): " + string.Join("; ", parts) + ".";
     }
 
     private static string Friendly(string metric) => metric switch

@@ -17,7 +17,10 @@ public sealed record RenderedPack(PackData Data, byte[] Pdf, string SummaryHtml,
 /// The one renderer of calibration packs: <c>riskops report</c>, the subscription job and the web "generate now" all
 /// call it, so a pack looks the same whichever way it was asked for.
 /// </summary>
-public sealed class PackRenderer(TimeProvider time)
+/// <param name="time">The clock of the pack's "generated at".</param>
+/// <param name="registry">The experiment registry the guard rails and the summary's "Experiments" line are checked
+/// against (the host's, from configuration section <c>Experiments</c>); null: none given.</param>
+public sealed class PackRenderer(TimeProvider time, RiskOps.Sql.Experiments.ExperimentRegistry? registry = null)
 {
     /// <summary>Loads the figures from the lake's warehouse and renders the pack.</summary>
     public RenderedPack Render(string lakeRoot, PackRequest request)
@@ -29,7 +32,7 @@ public sealed class PackRenderer(TimeProvider time)
     /// <summary>Renders the pack from an open warehouse.</summary>
     public RenderedPack Render(Warehouse warehouse, PackRequest request)
     {
-        var data = PackData.Load(warehouse, request, time.GetUtcNow());
+        var data = PackData.Load(warehouse, request, time.GetUtcNow(), registry);
         return Render(data);
     }
 
@@ -87,7 +90,7 @@ public static class PackSummary
 
         html.Append("</ul>");
         html.Append("<p>").Append(Enc(EstimatedVsMeasured.Summary(data.Current.Overall))).Append("</p>");
-        html.Append("<p>").Append(Enc(ExperimentSummary.Line(data.Experiments))).Append("</p>");
+        html.Append("<p>").Append(Enc(ExperimentSummary.Line(data.Experiments, data.Registry))).Append("</p>");
         html.Append("<p style=\"color:#616161;font-size:12px\">The full calibration pack is attached as PDF.</p></body></html>");
         return html.ToString();
     }
@@ -118,7 +121,7 @@ public static class PackSummary
         }
 
         text.AppendLine().AppendLine(EstimatedVsMeasured.Summary(data.Current.Overall));
-        text.AppendLine(ExperimentSummary.Line(data.Experiments));
+        text.AppendLine(ExperimentSummary.Line(data.Experiments, data.Registry));
         return text.AppendLine().AppendLine("The full calibration pack is attached as PDF.").ToString();
     }
 

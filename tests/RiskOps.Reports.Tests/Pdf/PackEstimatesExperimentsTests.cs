@@ -46,7 +46,8 @@ public sealed class PackEstimatesExperimentsTests : IAsyncLifetime
     [Fact]
     public void Render_DemoWeek_SummaryHasEstimatedVsMeasuredAndExperimentsWithRollbackAndShip()
     {
-        var pack = new PackRenderer(new FakeTimeProvider(AsOf.AddHours(1))).Render(Lake, new PackRequest(ReportPeriod.Parse("2026-W47"), MetricFilters.None, AsOf));
+        var registry = RiskOps.Sql.Experiments.ExperimentRegistry.From(new RiskOps.Sql.Experiments.ExperimentRegistryOptions());
+        var pack = new PackRenderer(new FakeTimeProvider(AsOf.AddHours(1)), registry).Render(Lake, new PackRequest(ReportPeriod.Parse("2026-W47"), MetricFilters.None, AsOf));
         var path = Path.Combine(PdfTools.ArtifactDir("report-pages"), "estimates-experiments.pdf");
         File.WriteAllBytes(path, pack.Pdf);
         PdfTools.PdfToPng(path, Path.GetDirectoryName(path)!, "estimates-experiments");
@@ -56,8 +57,9 @@ public sealed class PackEstimatesExperimentsTests : IAsyncLifetime
         Assert.Contains($"Estimated vs measured: precision {ReportFormat.Percent(overall.Precision)} on {ReportFormat.Count(overall.PrecisionN)} labelled blocks, "
             + $"{ReportFormat.Percent(overall.PrecisionEst)} estimated for all {ReportFormat.Count(overall.Decisions)} decisions", text, StringComparison.Ordinal);
         Assert.Contains($"labels in for {ReportFormat.Count(overall.LabeledCases)} of {ReportFormat.Count(overall.Decisions)} decisions", text, StringComparison.Ordinal);
-        Assert.Contains("Experiments (all weeks in scope, weighted labels): poa-model-2026-11 (POA_REVIEW): treatment SHIP (automation", text, StringComparison.Ordinal);
-        Assert.Contains("reset2fa-threshold-2026-11 (RESET_2FA): treatment ROLLBACK (SLA ≤ 4 h", text, StringComparison.Ordinal);
+        Assert.Contains("Experiments (registry: 2 registered; verdicts over all weeks in scope, weighted labels): poa-model-2026-11 — POA_REVIEW: treatment SHIP (automation", text, StringComparison.Ordinal);
+        Assert.Contains("[owner demo: model owner]", text, StringComparison.Ordinal);
+        Assert.Contains("reset2fa-threshold-2026-11 — RESET_2FA: treatment ROLLBACK (SLA ≤ 4 h", text, StringComparison.Ordinal);
         // Each case type's model-quality paragraph carries its estimates.
         Assert.Contains("Estimated for all", text, StringComparison.Ordinal);
         Assert.Contains("treatment ROLLBACK", pack.SummaryText, StringComparison.Ordinal);
