@@ -90,6 +90,13 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public Sql.Experiments.ExperimentReport Experiments(MetricFilters filters, DateTimeOffset asOf, Sql.Experiments.ExperimentRegistry registry) =>
         Cached(("experiments", filters.ToKey(), asOf), w => w.GetExperiments(filters, asOf, registry));
 
+    /// <summary>
+    /// The SLA figures per vendor group (one vendor, or several pooled for an "other" row) in one grouped query
+    /// (<see cref="Warehouse.GetSlaByVendor"/>); each one-vendor group equals the metrics call with that vendor filter.
+    /// </summary>
+    public IReadOnlyList<MetricSet> SlaByVendor(MetricFilters filters, DateTimeOffset asOf, IReadOnlyList<IReadOnlyList<string>> groups) =>
+        Cached(("sla_by_vendor", filters.ToKey(), asOf, string.Join('\u001e', groups.Select(g => string.Join('\u001f', g)))), w => w.GetSlaByVendor(filters, asOf, groups));
+
     /// <summary>The AI-overturn figures of the filters' cases (<see cref="Warehouse.GetOverturn"/>).</summary>
     public Sql.Overturn.OverturnReport Overturn(MetricFilters filters) =>
         Cached(("overturn", filters.ToKey()), w => w.GetOverturn(filters));

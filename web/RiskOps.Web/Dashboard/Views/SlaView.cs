@@ -21,20 +21,25 @@ internal static class SlaView
         var kpi = KpiCatalogue.Sla;
         var change = previous is null ? null : KpiChange.Of(kpi, metrics.Overall, previous);
 
-        // Per vendor = the same metrics call with the vendor filter, so each row equals `riskops metrics --vendor V`.
+        // Per vendor: one grouped query for every row (each row equals `riskops metrics --vendor V` on these figures).
         var vendors = filters.Vendors.Count > 0
             ? filters.Vendors
             : metrics.Quality.Where(q => q.Dimension == "vendor" && q.Value is not null).Select(q => q.Value!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         // Bounded like every category list: the vendors with the most QA audits (a volume known without a call per
-        // vendor) get their own call, the rest one call together ("other": cases reviewed by any of them).
+        // vendor) get their own row, the rest one row together ("other": cases reviewed by any of them).
         var audits = metrics.Quality.Where(q => q.Dimension == "vendor" && q.Value is not null).GroupBy(q => q.Value!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(q => q.QaAudits), StringComparer.Ordinal);
         var shownVendors = Categories.Top(vendors, v => audits.GetValueOrDefault(v));
-        var byVendor = shownVendors.Shown.Select(v => (Vendor: Categories.Label(v), Set: request.Data.Metrics(filters with { Vendors = [v] }, request.AsOf).Overall)).ToList();
+        var groups = shownVendors.Shown.Select(v => (IReadOnlyList<string>)[v]).ToList();
+        var labels = shownVendors.Shown.Select(v => Categories.Label(v)).ToList();
         if (shownVendors.Rest.Count > 0)
         {
-            byVendor.Add((Categories.OtherLabel, request.Data.Metrics(filters with { Vendors = shownVendors.Rest }, request.AsOf).Overall));
+            groups.Add(shownVendors.Rest);
+            labels.Add(Categories.OtherLabel);
         }
+
+        var sets = request.Data.SlaByVendor(filters, request.AsOf, groups);
+        var byVendor = labels.Select((label, i) => (Vendor: label, Set: sets[i])).ToList();
 
         var (caseTypes, caseTypeNote) = request.Bound(metrics.ByCaseType, m => m.CaseType, (f, rest) => f with { CaseTypes = rest }, "case types", MetricsDetail.Full);
 
