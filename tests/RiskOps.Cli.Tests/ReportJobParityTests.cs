@@ -40,7 +40,8 @@ public sealed class ReportJobParityTests : IAsyncLifetime
         var archive = new ReportArchive(Lake, Path.Combine(_dir, "archive"));
         var job = new ReportDeliveryJob(
             archive,
-            new PackRenderer(time),
+            // The host's registry as DI builds it from an empty Experiments section (the demo's two), as the CLI reads it.
+            new PackRenderer(time, RiskOps.Sql.Experiments.ExperimentRegistry.From(new RiskOps.Sql.Experiments.ExperimentRegistryOptions())),
             new Fixed<ReportsOptions>(new ReportsOptions { Subscriptions = [subscription] }),
             new Fixed<SmtpOptions>(new SmtpOptions()),
             time,
