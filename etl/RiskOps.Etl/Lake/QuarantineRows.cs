@@ -48,16 +48,7 @@ internal static class QuarantineRows
         using var connection = DuckDb.Open();
         var list = "[" + string.Join(", ", files.Select(DuckDb.Literal)) + "]";
         var read = $"read_parquet({list}, filename = true, hive_partitioning = false, union_by_name = true)";
-        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var describe = connection.CreateCommand())
-        {
-            describe.CommandText = $"describe select * from {read}";
-            using var reader = describe.ExecuteReader();
-            while (reader.Read())
-            {
-                present.Add(reader.GetString(0));
-            }
-        }
+        var present = ColumnsOf(connection, read);
 
         var optional = string.Join(", ", Optional.Select(c => present.Contains(c) ? c : $"null as {c}"));
         using var command = connection.CreateCommand();
@@ -110,16 +101,7 @@ internal static class QuarantineRows
         using var connection = DuckDb.Open();
         var list = "[" + string.Join(", ", files.Select(DuckDb.Literal)) + "]";
         var read = $"read_parquet({list}, hive_partitioning = false, union_by_name = true)";
-        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var describe = connection.CreateCommand())
-        {
-            describe.CommandText = $"describe select * from {read}";
-            using var reader = describe.ExecuteReader();
-            while (reader.Read())
-            {
-                present.Add(reader.GetString(0));
-            }
-        }
+        var present = ColumnsOf(connection, read);
 
         var encrypted = present.Contains("raw_encrypted") ? "raw_encrypted" : "null::varchar";
         var filters = new List<string>();
@@ -265,5 +247,20 @@ internal static class QuarantineRows
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The column names of <paramref name="relation"/> (case-insensitive: older files may lack newer columns).</summary>
+    private static HashSet<string> ColumnsOf(System.Data.Common.DbConnection connection, string relation)
+    {
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using var describe = connection.CreateCommand();
+        describe.CommandText = $"describe select * from {relation}";
+        using var reader = describe.ExecuteReader();
+        while (reader.Read())
+        {
+            present.Add(reader.GetString(0));
+        }
+
+        return present;
     }
 }
