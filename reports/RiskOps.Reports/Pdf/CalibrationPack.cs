@@ -60,9 +60,14 @@ public static class CalibrationPack
         [
             $"Period: {period.Week} ({Day(period.Start)} – {Day(period.End)}, UTC)   ·   Scope: {ScopeText(data.Request.Scope)}",
             $"Open cases aged to (as of): {Instant(data.Request.AsOf)}   ·   Data through: {data.DataThrough} (latest batch included)",
-            $"Label completeness: {Percent(overall.LabelCompleteness)} ({Count(overall.LabeledCases)} of {Count(overall.Decisions)} cases labeled so far)",
+            $"Label completeness: {Percent(overall.LabelCompleteness)} ({Count(overall.LabeledCases)} of {Count(overall.Decisions)} cases labeled so far)"
+                + $"   ·   {RollupText(data.RollupLakeVersion)}",
         ];
     }
+
+    /// <summary>Which read model the figures came from: the rollup of a lake version, or the raw views.</summary>
+    public static string RollupText(long? lakeVersion) =>
+        lakeVersion is { } v ? $"Rollup: lake version {v.ToString(CultureInfo.InvariantCulture)}" : "Rollup: none (raw views)";
 
     /// <summary>
     /// The pack's attachment and download name, <c>riskops-pack-&lt;ISO week&gt;-&lt;scope&gt;.pdf</c>: the week and the scope's case

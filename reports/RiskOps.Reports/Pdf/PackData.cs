@@ -65,6 +65,12 @@ public sealed class PackData
     /// <summary>The A/B comparisons over every week of the scope (an experiment runs for weeks); null when not loaded.</summary>
     public RiskOps.Sql.Experiments.ExperimentReport? Experiments { get; init; }
 
+    /// <summary>
+    /// The lake version of the rollup the week's figures were read from (what <see cref="Warehouse.LastRollupLakeVersion"/>
+    /// said after the week's metrics call); null when they came from the raw views.
+    /// </summary>
+    public long? RollupLakeVersion { get; init; }
+
     /// <summary>Latest ingestion per kind (empty when the warehouse could not tell).</summary>
     public required IReadOnlyList<FreshnessRow> Freshness { get; init; }
 
@@ -94,6 +100,7 @@ public sealed class PackData
         warehouse.Validate(week);
         var trailing = request.Period.Trailing(TrendWeeks).Select(p => p.Week).ToArray();
         var current = warehouse.GetMetrics(week, request.AsOf);
+        var rollupLakeVersion = warehouse.LastRollupLakeVersion;
         var byType = new Dictionary<string, IReadOnlyList<MetricSet>>(StringComparer.Ordinal);
         foreach (var slice in current.ByCaseType.Where(s => s.CaseType is not null))
         {
@@ -118,6 +125,7 @@ public sealed class PackData
             Overturn = warehouse.GetOverturn(week),
             Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
             Freshness = LoadFreshness(warehouse),
+            RollupLakeVersion = rollupLakeVersion,
         };
     }
 

@@ -44,6 +44,32 @@ public sealed class PackEstimatesExperimentsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_BeforeAndAfterAFold_HeaderNamesTheReadModelTheFiguresCameFrom()
+    {
+        using var warehouse = RiskOps.Sql.Warehouse.Open(Lake);
+        var request = new PackRequest(ReportPeriod.Parse("2026-W47"), MetricFilters.None, AsOf);
+        var renderer = new PackRenderer(new FakeTimeProvider(AsOf.AddHours(1)));
+        static string Text(RenderedPack pack, string name)
+        {
+            var path = Path.Combine(PdfTools.ArtifactDir("report-pages"), name + ".pdf");
+            File.WriteAllBytes(path, pack.Pdf);
+            return string.Join(' ', PdfTools.PdfToText(path).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        var raw = renderer.Render(warehouse, request);
+        Assert.Null(raw.Data.RollupLakeVersion);
+        Assert.Contains("Rollup: none (raw views)", Text(raw, "rollup-none"), StringComparison.Ordinal);
+
+        var (rollup, built) = warehouse.Fold(AsOf);
+        Assert.True(built);
+        var served = renderer.Render(warehouse, request);
+        Assert.Equal(rollup.LakeVersion, served.Data.RollupLakeVersion);
+        Assert.True(rollup.LakeVersion > 0);
+        Assert.Contains($"Rollup: lake version {rollup.LakeVersion}", Text(served, "rollup-version"), StringComparison.Ordinal);
+        Assert.Equal(raw.Data.Current.Overall.Precision, served.Data.Current.Overall.Precision);
+    }
+
+    [Fact]
     public void Render_DemoWeek_SummaryHasEstimatedVsMeasuredAndExperimentsWithRollbackAndShip()
     {
         var registry = RiskOps.Sql.Experiments.ExperimentRegistry.From(new RiskOps.Sql.Experiments.ExperimentRegistryOptions());
