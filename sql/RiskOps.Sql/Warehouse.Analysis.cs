@@ -18,10 +18,17 @@ public sealed partial class Warehouse
         filters = Resolve(filters);
         lock (_gate)
         {
-            return RetryingVanishedFiles(() => WithScope(filters, () =>
+            return RetryingVanishedFiles(() => WithAnalysisAggregates(filters, () =>
             {
                 var rows = ReadRows(SqlScripts.Get("threshold_sweep"), SweepParameters(filters));
-                return SweepAssembler.Assemble(rows.Select(ToSweepRow));
+                // A case type whose latest scored date holds several thresholds: that date's cases name the latest one.
+                var ambiguous = rows.Where(r => (bool)r["threshold_ambiguous"]!).Select(r => ((string)r["case_type"]!, ToDate(r["last_date"])))
+                    .Distinct().ToDictionary(k => k.Item1, k => ToDouble(ReadRows(
+                        "select first(threshold order by scored_at desc, case_id desc) as threshold from scope where case_type = $case_type and scored_date = $date::DATE",
+                        new DuckDBParameter("case_type", k.Item1), new DuckDBParameter("date", k.Item2))[0]["threshold"]));
+                return SweepAssembler.Assemble(rows.Select(r => ToSweepRow(r) is var row && ambiguous.TryGetValue(row.CaseType, out var current)
+                    ? row with { CurrentThreshold = current }
+                    : row));
             }));
         }
     }
@@ -38,7 +45,7 @@ public sealed partial class Warehouse
         filters = Resolve(filters);
         lock (_gate)
         {
-            return RetryingVanishedFiles(() => WithScope(filters, () =>
+            return RetryingVanishedFiles(() => WithAnalysisAggregates(filters, () =>
             {
                 var sets = ReadRows(SqlScripts.Get("clusters_signal_sets")).Select(r => new SignalSetCount(
                     (string)r["case_type"]!, (string)r["label"]!, (List<string>)r["signals"]!, ToLong(r["cases"])));
@@ -59,6 +66,13 @@ public sealed partial class Warehouse
                 }));
                 var details = ReadRows(SqlScripts.Get("clusters_details"), new DuckDBParameter("clusters", request))
                     .ToDictionary(r => (int)ToLong(r["n"]));
+                // The examples are the report's one per-case read, narrowed to the dates that hold them.
+                var dates = details.Values.SelectMany(d => ((System.Collections.IEnumerable)d["example_dates"]!).Cast<object>().Select(ToDate))
+                    .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var examples = dates.Count == 0
+                    ? []
+                    : ReadRows(SqlScripts.Get("clusters_examples"), new DuckDBParameter("clusters", request), new DuckDBParameter("dates", dates))
+                        .ToDictionary(r => (int)ToLong(r["n"]), r => (List<string>)r["example_case_ids"]!);
                 for (var i = 0; i < chosen.Count; i++)
                 {
                     var cluster = chosen[i];
@@ -79,7 +93,7 @@ public sealed partial class Warehouse
                         RootCauseType = rootCauseType,
                         RootCauseCode = (string?)detail["root_cause_code"],
                         Route = RouteOf(rootCauseType),
-                        ExampleCaseIds = [.. (List<string>)detail["example_case_ids"]!],
+                        ExampleCaseIds = [.. examples.GetValueOrDefault(i) ?? []],
                         Weekly = weeks.Select((w, j) => new WeeklyCount { Week = w, Count = counts[j] }).ToList(),
                     });
                 }
@@ -88,6 +102,54 @@ public sealed partial class Warehouse
             }));
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the case scope (<see cref="WithScope{T}"/>) and the in-scope analysis rollups
+    /// <c>scope_daily_sweep</c>, <c>scope_daily_handling</c> and <c>scope_daily_signal_sets</c> in place: over a fresh
+    /// rollup, views over the published tables (bound once per version, filtered by <c>scope_filter</c>); otherwise temp
+    /// tables aggregated from the raw case scope by the same <c>rollups/rollup_daily_*.sql</c> files. So the sweep and
+    /// the clusters read no per-case row over the rollup, and both paths give the same figures. Call under the gate.
+    /// </summary>
+    private T WithAnalysisAggregates<T>(MetricFilters filters, Func<T> body) => WithScope(filters, () =>
+    {
+        if (LastScopeFromRollup)
+        {
+            if (!_rollupAnalysisBound)
+            {
+                var views = new List<string>();
+                foreach (var table in AnalysisTables)
+                {
+                    BindRollupTable(_rollupViews!, table, views);
+                }
+
+                _rollupAnalysisBound = true;
+            }
+
+            return body();
+        }
+
+        try
+        {
+            foreach (var table in AnalysisTables)
+            {
+                Execute($"create or replace temp table scope_{table} as {SqlScripts.Get($"rollup_{table}")}");
+            }
+
+            return body();
+        }
+        finally
+        {
+            Execute(string.Concat(AnalysisTables.Select(t => $"drop table if exists scope_{t};")));
+        }
+    });
+
+    /// <summary>A DATE value as <c>yyyy-MM-dd</c> (DuckDB.NET hands dates over as <see cref="DateOnly"/> or <see cref="DateTime"/>).</summary>
+    private static string ToDate(object? value) => value switch
+    {
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? throw new InvalidOperationException("a date was null"),
+    };
 
     /// <summary>The route of a root-cause type: A → <c>retrain</c>, B → <c>threshold_rules</c>, C → <c>sop_update</c>.</summary>
     public static string? RouteOf(string? rootCauseType) => rootCauseType switch

@@ -329,6 +329,7 @@ public sealed partial class Warehouse
         // The fold cases' rows before the fold (the daily tables subtract them) — read before the snapshots move on.
         Execute($"create or replace temp table fold_prev_cases as select * from {Old("cases")} where case_id in (select case_id from fold_cases)");
         Execute($"create or replace temp table fold_prev_case_audits as select * from {Old("case_audits")} where case_id in (select case_id from fold_cases)");
+        Execute($"create or replace temp table fold_prev_case_reviews as select * from {Old("case_reviews")} where case_id in (select case_id from fold_cases)");
         foreach (var table in snapshots)
         {
             WriteSegmented(oldFolder, staging, table, "select case_id from fold_cases",
@@ -364,17 +365,23 @@ public sealed partial class Warehouse
             """);
         LastFoldDays = ToLong(ReadRows("select count(*) as n from fold_days")[0]["n"]);
         Execute("drop view if exists scope; drop view if exists scope_audits");
-        foreach (var (state, cases, audits) in new[] { ("prev", "fold_prev_cases", "fold_prev_case_audits"), ("next", $"read_parquet('{Quote(fresh)}')", $"read_parquet('{Quote(freshAudits)}')") })
+        var freshReviews = $"read_parquet('{Quote(Path.Combine(work, "case_reviews_folded.parquet"))}')";
+        foreach (var (state, cases, audits, reviews) in new[]
+        {
+            ("prev", "fold_prev_cases", "fold_prev_case_audits", "fold_prev_case_reviews"),
+            ("next", $"read_parquet('{Quote(fresh)}')", $"read_parquet('{Quote(freshAudits)}')", freshReviews),
+        })
         {
             Execute($"create or replace temp view scope as select * from {cases}");
             Execute($"create or replace temp view scope_audits as select * from {audits}");
+            Execute($"create or replace temp view review_source as select * from {reviews}");
             foreach (var table in AggregateTables)
             {
                 Execute($"create or replace temp table fold_{state}_{table} as {SqlScripts.Get($"rollup_{table}")}");
             }
         }
 
-        Execute("drop view if exists scope; drop view if exists scope_audits");
+        Execute("drop view if exists scope; drop view if exists scope_audits; drop view if exists review_source");
         foreach (var table in AggregateTables)
         {
             var columns = ReadRows($"describe select * from {Old(table)}")
@@ -415,6 +422,9 @@ public sealed partial class Warehouse
         var own = table switch
         {
             ResolutionTable => ["resolution_hours"],
+            SweepTable => ["threshold", "label", "kb"],
+            HandlingTable => ["vendor", "handling_hours"],
+            SignalSetTable => ["label", "signals", "root_cause_type", "root_cause_code"],
             "daily_audits" => ["reviewer_org", "vendor", "reviewer_id", "review_week"],
             "daily_agreement" => ["final_reviewer_org", "final_vendor"],
             _ => CollapseKeys.TryGetValue(table, out var k) ? k : throw new InvalidOperationException($"no key columns for {table}"),

@@ -14,7 +14,25 @@ public sealed partial class Warehouse
     /// </summary>
     public static readonly IReadOnlyList<string> AggregateTables =
         ["daily", "daily_calibration", "daily_open", "daily_resolution", "daily_qa", "daily_audits", "daily_agreement", "daily_root_causes",
-            UnlabeledTable];
+            UnlabeledTable, SweepTable, HandlingTable, SignalSetTable];
+
+    /// <summary>The daily rollup of decided cases per threshold, label and sweep bucket (the threshold sweep's input).</summary>
+    private const string SweepTable = "daily_sweep";
+
+    /// <summary>The daily rollup of resolved reviews' handling hours with multiplicity (the sweep's median handling time).</summary>
+    private const string HandlingTable = "daily_handling";
+
+    /// <summary>The daily rollup of labeled cases per label, signal set and root cause (the cluster search's input).</summary>
+    private const string SignalSetTable = "daily_signal_sets";
+
+    /// <summary>
+    /// The daily rollups only the analyses read (threshold sweep, clusters, cluster trends): never part of a metrics call,
+    /// bound per rollup version when an analysis first asks for them (<see cref="WithAnalysisAggregates{T}"/>).
+    /// </summary>
+    private static readonly string[] AnalysisTables = [SweepTable, HandlingTable, SignalSetTable];
+
+    /// <summary>The daily rollups that grow with distinct values (quantile inputs): read from Parquet, not copied into memory.</summary>
+    private static readonly string[] ParquetBoundTables = [ResolutionTable, HandlingTable];
 
     /// <summary>The daily rollup of unlabeled decided cases per confidence bin and ai_decision (population estimates).</summary>
     private const string UnlabeledTable = "daily_unlabeled";
@@ -234,6 +252,7 @@ public sealed partial class Warehouse
         // The daily aggregates, from the merged snapshots (one pass each over case-grain rows, no raw data).
         Execute($"create or replace temp view scope as select * from read_parquet('{Quote(cases)}')");
         Execute($"create or replace temp view scope_audits as select * from read_parquet('{Quote(audits)}')");
+        Execute($"create or replace temp view review_source as select * from read_parquet('{Quote(Path.Combine(staging, "case_reviews.parquet"))}')");
         foreach (var table in AggregateTables)
         {
             Copy(SqlScripts.Get($"rollup_{table}"), Path.Combine(staging, table + ".parquet"));

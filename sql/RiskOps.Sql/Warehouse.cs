@@ -34,6 +34,9 @@ public sealed partial class Warehouse : IDisposable
     private string? _scopeFilterKey;
     private bool _rollupFullBound;
 
+    /// <summary>Whether the bound rollup version's <see cref="AnalysisTables"/> are bound too.</summary>
+    private bool _rollupAnalysisBound;
+
     private Warehouse(string lakeRoot)
     {
         LakeRoot = lakeRoot;
@@ -445,7 +448,7 @@ public sealed partial class Warehouse : IDisposable
 
         DropRollupViews();
         // The resolution values (quantiles) and the reviewer-grain tables (quality) only serve the full detail.
-        var tables = AggregateTables.Where(t => detail == MetricsDetail.Full || !FullDetailTables.Contains(t)).ToList();
+        var tables = AggregateTables.Where(t => !AnalysisTables.Contains(t) && (detail == MetricsDetail.Full || !FullDetailTables.Contains(t))).ToList();
         try
         {
             return WithScope(filters, () =>
@@ -486,10 +489,11 @@ public sealed partial class Warehouse : IDisposable
             _scopeViewStatements.Clear();
             _fullScopeViewStatements.Clear();
             _rollupFullBound = false;
+            _rollupAnalysisBound = false;
             _rollupGeneration++;
             Execute(SqlScripts.Get("scope_filter_table"));
             _scopeFilterKey = null;
-            foreach (var table in AggregateTables.Where(t => !FullDetailTables.Contains(t)))
+            foreach (var table in AggregateTables.Where(t => !FullDetailTables.Contains(t) && !AnalysisTables.Contains(t)))
             {
                 BindRollupTable(rollup, table, _scopeViewStatements);
             }
@@ -541,7 +545,7 @@ public sealed partial class Warehouse : IDisposable
             .Replace("{{any_vendor}}", Scope($"{relation}_any_vendor"), StringComparison.Ordinal)
             .Replace("{{by_vendor}}", Scope(relation), StringComparison.Ordinal);
         string scope;
-        if (table == ResolutionTable)
+        if (ParquetBoundTables.Contains(table))
         {
             statements.Add($"create or replace view rollup_{table} as select * from {source}");
             scope = Scope($"rollup_{table}");
@@ -596,7 +600,7 @@ public sealed partial class Warehouse : IDisposable
         foreach (var table in AggregateTables)
         {
             Execute($"drop view if exists scope_{table}");
-            Execute(table == ResolutionTable ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}; drop table if exists rollup_{table}_any_vendor");
+            Execute(ParquetBoundTables.Contains(table) ? $"drop view if exists rollup_{table}" : $"drop table if exists rollup_{table}; drop table if exists rollup_{table}_any_vendor");
         }
 
         Execute($"drop view if exists {OpenHours}; drop table if exists rollup_{OpenTable}_hours; drop table if exists rollup_{OpenTable}_hours_any_vendor");
@@ -607,6 +611,7 @@ public sealed partial class Warehouse : IDisposable
         _fullScopeViewStatements.Clear();
         _rollupViews = null;
         _rollupFullBound = false;
+        _rollupAnalysisBound = false;
     }
 
     /// <summary>Runs the named metric script inside the aggregates of <paramref name="filters"/> (dbt-style tests, analysis).</summary>

@@ -27,10 +27,10 @@ public sealed partial class Warehouse
         var request = JsonSerializer.Serialize(clusters.Select((c, i) => new { n = i, case_type = c.CaseType, label = c.Label, rank = c.Rank, signals = c.Signals }));
         lock (_gate)
         {
-            return RetryingVanishedFiles(() => WithScope(filters, () =>
+            return RetryingVanishedFiles(() => WithAnalysisAggregates(filters, () =>
             {
                 var rows = ReadRows(SqlScripts.Get("clusters_trend"), new DuckDBParameter("clusters", request));
-                var weeks = ReadRows("select distinct week from scope order by week").Select(r => (string)r["week"]!).ToList();
+                var weeks = ReadRows("select distinct week from scope_daily_sweep order by week").Select(r => (string)r["week"]!).ToList();
                 var counts = rows.ToDictionary(r => ((int)ToLong(r["n"]), (string)r["week"]!), r => ToLong(r["errors"]));
                 return (IReadOnlyList<IReadOnlyList<WeeklyCount>>)clusters.Select((_, i) => (IReadOnlyList<WeeklyCount>)weeks
                     .Select(w => new WeeklyCount { Week = w, Count = counts.GetValueOrDefault((i, w)) }).ToList()).ToList();

@@ -1,32 +1,21 @@
 -- Threshold sweep per case type (contract §2): for t = k / 100.0, k = 50..99, what the pipeline's precision, recall,
 -- automation and manual workload would be if cases with confidence >= t kept the agent's decision and cases below t
 -- went to a human who is taken to be right. One row per (case_type, k), in case_type then k order.
--- Reads `scope` (the filtered cases, metrics/scope.sql); $from, $to and $weeks also size the period for capacity, and
--- $vendors picks the reviews whose handling time counts.
-with scoped as (
-    select case_id, case_type, scored_at, scored_date, confidence, threshold, label
-    from scope
+-- Reads the in-scope rows of two daily rollups (the published rollup's, or the same files' aggregates over the raw
+-- case scope): scope_daily_sweep (cases per day, threshold, label and sweep bucket kb — rollup_daily_sweep.sql) and
+-- scope_daily_handling (resolved reviews' handling hours with multiplicity). No per-case row is read. $from, $to and
+-- $weeks also size the period for capacity, and $vendors picks the reviews whose handling time counts.
+-- current_threshold is the threshold of the case type's latest scored case: the one threshold of its latest scored date
+-- when that date has one (else null and threshold_ambiguous, and the caller looks that date's cases up).
+with bucketed as (
+    select case_type, label, kb, sum(cases) as n
+    from scope_daily_sweep
+    group by all
 ),
 thresholds as (
     -- t is computed from k, never accumulated, so t = 0.7 is exactly the double nearest 0.7.
     select k::INTEGER as k, (k / 100.0)::DOUBLE as t
     from range(50, 100) r(k)
-),
-bucketed as (
-    -- kb = the largest k in 50..99 with k / 100.0 <= confidence (49 when none), so "confidence >= t" is "kb >= k" and the
-    -- sweep needs one pass over the cases instead of fifty. floor(confidence * 100) can be one off next to an integer
-    -- (floating point), so the candidates f + 1, f, f - 1 are checked with the very comparison the sweep defines.
-    select
-        case_type,
-        label,
-        greatest(49, least(99, case
-            when ((f + 1) / 100.0)::DOUBLE <= confidence then f + 1
-            when (f / 100.0)::DOUBLE <= confidence then f
-            else f - 1
-        end)) as kb,
-        count(*) as n
-    from (select case_type, label, confidence, floor(confidence * 100)::INTEGER as f from scoped)
-    group by all
 ),
 labeled_sweep as (
     select
@@ -46,13 +35,15 @@ labeled_sweep as (
     group by b.case_type, t.k
 ),
 spans as (
-    select
-        case_type,
-        min(scored_date) as first_date,
-        max(scored_date) as last_date,
-        first(threshold order by scored_at desc, case_id desc) as current_threshold
-    from scoped
+    select case_type, min(scored_date) as first_date, max(scored_date) as last_date
+    from scope_daily_sweep
     group by case_type
+),
+latest_thresholds as (
+    select s.case_type, count(distinct d.threshold) as thresholds, min(d.threshold) as threshold
+    from spans s
+    join scope_daily_sweep d on d.case_type = s.case_type and d.scored_date = s.last_date
+    group by s.case_type
 ),
 days as (
     -- The period's days: the --from/--to bounds when given, else the case type's first and last scored_at date (UTC),
@@ -65,15 +56,32 @@ days as (
     group by s.case_type
 ),
 handling as (
-    -- Median handling time of the case type's resolved reviews (of cases in scope; with --vendor, that vendor's reviews).
-    -- review_source: resolved reviews with handling_hours (rollup_case_reviews.sql; the rollup's copy when fresh).
-    select
-        c.case_type,
-        median(r.handling_hours) as median_hours
-    from review_source r
-    join scoped c on c.case_id = r.case_id
-    where len($vendors::VARCHAR[]) = 0 or list_contains($vendors::VARCHAR[], r.vendor)
-    group by c.case_type
+    -- Median handling time of the case type's resolved reviews (of cases in scope; with --vendor, that vendor's
+    -- reviews), exact over the values with their multiplicity: the values at the two middle ranks, averaged (median =
+    -- quantile_cont 0.5: with N values, ranks floor((N - 1) / 2) and ceil((N - 1) / 2), 0-based).
+    select case_type, lo_value + (hi_value - lo_value) * 0.5 as median_hours
+    from (
+        select
+            case_type,
+            min(handling_hours) filter (where last_rank >= lo) as lo_value,
+            min(handling_hours) filter (where last_rank >= hi) as hi_value
+        from (
+            select
+                case_type,
+                handling_hours,
+                sum(reviews) over (partition by case_type order by handling_hours rows between unbounded preceding and current row) - 1 as last_rank,
+                floor((sum(reviews) over (partition by case_type) - 1) / 2) as lo,
+                ceil((sum(reviews) over (partition by case_type) - 1) / 2) as hi
+            from (
+                select case_type, handling_hours, sum(reviews) as reviews
+                from scope_daily_handling
+                where handling_hours is not null
+                    and (len($vendors::VARCHAR[]) = 0 or list_contains($vendors::VARCHAR[], vendor))
+                group by all
+            )
+        )
+        group by case_type
+    )
 )
 select
     w.case_type,
@@ -86,7 +94,9 @@ select
     w.true_blocks,
     w.decisions,
     w.manual_cases,
-    s.current_threshold,
+    case when lt.thresholds = 1 then lt.threshold end as current_threshold,
+    coalesce(lt.thresholds > 1, false) as threshold_ambiguous,
+    s.last_date,
     coalesce(dy.days, 0) as days,
     h.median_hours,
     (w.tp_auto + w.blocks_manual) / nullif(w.tp_auto + w.fp_auto + w.blocks_manual, 0)::DOUBLE as precision,
@@ -103,6 +113,7 @@ select
 from labeled_sweep w
 join thresholds t on t.k = w.k
 join spans s on s.case_type = w.case_type
+left join latest_thresholds lt on lt.case_type = w.case_type
 left join days dy on dy.case_type = w.case_type
 left join handling h on h.case_type = w.case_type
 order by w.case_type, w.k
