@@ -521,11 +521,12 @@ public sealed partial class Warehouse
         string Version, DateTimeOffset BuiltAt, long SourceFiles, long SourceMaxWriteTicks, long SourceTotalBytes, long? LakeVersion = null, DateTimeOffset? DataThrough = null, int Format = 0);
 
     /// <summary>
-    /// The rollup layout this code reads (4: case snapshot with experiment/variant, lake versions, the resolved tables
-    /// an incremental fold merges into, and the per-case tables' fold segments and masks). A published version
+    /// The rollup layout this code reads (5: case snapshot with experiment/variant, lake versions, the resolved tables
+    /// an incremental fold merges into, the per-case tables' fold segments and masks, and the daily sweep, handling and
+    /// signal-set tables). A published version
     /// of another format is never read (raw views until the next fold replaces it).
     /// </summary>
-    internal const int RollupFormat = 4;
+    internal const int RollupFormat = 5;
 }
 
 /// <summary>A published rollup version.</summary>
