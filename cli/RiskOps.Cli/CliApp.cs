@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(ThresholdsCommand.Create());
         root.Subcommands.Add(ClustersCommand.Create());
         root.Subcommands.Add(DriftCommand.Create());
+        root.Subcommands.Add(OnboardingCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(RollupCommand.Create());

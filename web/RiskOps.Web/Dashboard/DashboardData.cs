@@ -101,6 +101,13 @@ internal sealed class DashboardData(IOptions<LakeOptions> lake, IMemoryCache cac
     public Sql.Overturn.OverturnReport Overturn(MetricFilters filters) =>
         Cached(("overturn", filters.ToKey()), w => w.GetOverturn(filters));
 
+    /// <summary>
+    /// The BPO onboarding curves of the filters' cases (<see cref="Warehouse.GetOnboarding"/>), the calibration rule from
+    /// the KPI catalogue: decision accuracy's target and the n rule.
+    /// </summary>
+    public Sql.Onboarding.OnboardingReport Onboarding(MetricFilters filters) =>
+        Cached(("onboarding", filters.ToKey()), w => w.GetOnboarding(filters, Reports.Kpis.KpiCatalogue.DecisionAccuracy.Target!.Goal, Reports.Kpis.Kpi.MinimumN));
+
     /// <summary>The estimate backtest (the same call as <c>riskops backtest</c>).</summary>
     public Sql.Estimates.BacktestReport EstimateBacktest(MetricFilters filters, DateTimeOffset asOf) =>
         Cached(("backtest", filters.ToKey(), asOf), w => w.GetEstimateBacktest(filters, asOf));

@@ -83,6 +83,9 @@ internal static class ColumnHeaders
         ["accuracy_bar"] = "Decision accuracy (bar)", ["overturned"] = "Overturned", ["overturn_rate"] = "AI-overturn rate",
         ["overturned_labeled"] = "Overturned, labeled", ["human_right"] = "Human right", ["agent_right"] = "Agent right",
         ["human_right_rate"] = "Human right when overturned",
+        ["tenure_weeks"] = "Weeks since first review", ["tenure_reviews"] = "Review number", ["reviewers"] = "Reviewers", ["reviews"] = "Reviews",
+        ["decision_accuracy_ci"] = "Decision accuracy [95 % CI]", ["overturn_correctness"] = "Overturn-correctness (human right)",
+        ["reviews_total"] = "Reviews (all time)", ["weeks_active"] = "Weeks active",
     };
 
     /// <summary>The header shown for a column key.</summary>

@@ -49,6 +49,7 @@ internal static class BpoView
                 },
                 new Section($"Per week ({period.Trend.Weeks.Count} weeks ending {period.Short})") { Tables = [Table("by_week", "Per week (week of the audited review's resolution)", "week", weeks)] },
                 OverturnView.BpoSection(request),
+                .. OnboardingView.BpoSections(request),
             ]);
     }
 
