@@ -115,7 +115,13 @@ public static class QualityCharts
     /// two series sit a little left and right of the week's tick so their whiskers do not overlap), weeks labelled,
     /// target lines labelled, the legend under the plot.
     /// </summary>
-    public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek)
+    public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek) => PrecisionRecallTrend(byWeek, shortTargets: false);
+
+    /// <summary>
+    /// <see cref="PrecisionRecallTrend(IReadOnlyList{MetricSet})"/>; with <paramref name="shortTargets"/> the target lines are
+    /// named "target &gt; 95 %" in their series' colour, so the legend of a small chart (the pack's case types) is one row.
+    /// </summary>
+    public static Plot PrecisionRecallTrend(IReadOnlyList<MetricSet> byWeek, bool shortTargets)
     {
         var plot = NewPlot("Precision and recall by week", WeekAxis, "share (95 % interval)");
         var weeks = (byWeek ?? []).ToList();
@@ -134,8 +140,8 @@ public static class QualityCharts
         AddInterval(plot, left, weeks.Select(w => (w.Precision, w.PrecisionCiLow, w.PrecisionCiHigh)).ToArray(), _precisionColor);
         AddSeries(plot, right, weeks.Select(w => w.Recall).ToArray(), _recallColor, "recall", markers: true);
         AddInterval(plot, right, weeks.Select(w => (w.Recall, w.RecallCiLow, w.RecallCiHigh)).ToArray(), _recallColor);
-        TargetLine(plot, KpiCatalogue.Precision, _precisionColor);
-        TargetLine(plot, KpiCatalogue.Recall, _recallColor);
+        TargetLine(plot, KpiCatalogue.Precision, _precisionColor, shortTargets);
+        TargetLine(plot, KpiCatalogue.Recall, _recallColor, shortTargets);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, weeks.Select(w => ShortWeek(w.Week)).ToArray());
         var lows = weeks.SelectMany(w => new[] { w.PrecisionCiLow ?? w.Precision, w.RecallCiLow ?? w.Recall })
             .Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Min();
@@ -286,53 +292,73 @@ public static class QualityCharts
     }
 
     /// <summary>
-    /// QA decision accuracy per vendor (or org) against the target: at most <see cref="MaxCategories"/> bars (the most
-    /// audited; the rest pooled as "other"), labels cut to <see cref="MaxLabelLength"/> characters, each bar's value
-    /// and n written on it, bars with n &lt; 30 grey (no status), and a labelled target line instead of a legend.
+    /// QA decision accuracy per vendor (or org) against the target, in percent: at most <see cref="MaxCategories"/> bars
+    /// (the most audited; the rest pooled as "other"), labels cut to <see cref="MaxLabelLength"/> characters, each bar's
+    /// value and n written on it, bars with n &lt; 30 grey (no status), and a labelled target line. The y-axis ends at
+    /// 100 % (an accuracy cannot pass it): a value label that would not fit above its bar sits inside the bar's top, and
+    /// the axis gets a little headroom only when the target itself is 100 % and its line would lie on the frame.
     /// </summary>
     public static Plot DecisionAccuracy(IReadOnlyList<QualityRow> rows)
     {
         var kpi = KpiCatalogue.DecisionAccuracy;
-        var plot = NewPlot("QA decision accuracy", null, "share of audits judged correct");
         var shown = Bound((rows ?? []).Where(r => r.DecisionAccuracy is not null && r.QaAudits > 0).ToList());
+        var dimension = shown.Select(r => r.Dimension).Distinct(StringComparer.Ordinal).ToList() is [{ } one] && one.Length > 0 ? one : "vendor / org";
+        var plot = NewPlot("QA decision accuracy", dimension, "QA audits judged correct (%)");
+        var goal = kpi.Target!.Goal * 100;
+        var top = goal >= 99.95 ? 100 + AccuracyHeadroom : 100;
+        LegendBelow(plot);
         if (shown.Count == 0)
         {
+            plot.Add.HorizontalLine(goal, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "target " + kpi.Target.Text;
             NoData(plot);
-            plot.Axes.SetLimits(-0.5, 0.5, 0, 1.02);
+            plot.Axes.SetLimits(-0.5, 0.5, 0, top);
             return plot;
         }
 
-        var bars = shown.Select((r, i) =>
+        var low = Math.Max(0, Math.Min(90, Math.Floor(shown.Min(r => r.DecisionAccuracy!.Value) * 20) * 5 - 5));
+        var bars = shown.Select((r, i) => new Bar
         {
-            var status = kpi.Status(r.DecisionAccuracy, r.QaAudits);
-            return new Bar
+            Position = i,
+            Value = r.DecisionAccuracy!.Value * 100,
+            ValueBase = low,
+            FillColor = kpi.Status(r.DecisionAccuracy, r.QaAudits) switch
             {
-                Position = i,
-                Value = r.DecisionAccuracy!.Value,
-                FillColor = status switch
-                {
-                    KpiStatus.Green => _good,
-                    KpiStatus.Amber => Color.FromHex("#f9a825"),
-                    KpiStatus.Red => _bad,
-                    _ => _small,
-                },
-                Label = kpi.Show(r.DecisionAccuracy) + "\nn=" + r.QaAudits.ToString(CultureInfo.InvariantCulture),
-            };
+                KpiStatus.Green => _good,
+                KpiStatus.Amber => Color.FromHex("#f9a825"),
+                KpiStatus.Red => _bad,
+                _ => _small,
+            },
         }).ToList();
-        var barPlot = plot.Add.Bars(bars);
-        barPlot.ValueLabelStyle.FontSize = 9;
-        var goal = kpi.Target!.Goal;
+        plot.Add.Bars(bars);
+        // Over the bars, so each bar reads against the target.
         plot.Add.HorizontalLine(goal, 1.5f, Colors.Black, LinePattern.Dashed).LegendText = "target " + kpi.Target.Text;
+        var room = LabelRoom * (top - low);
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var value = bars[i].Value;
+            // Above the bar when the two-line label stays below the target line and the frame; else inside the bar at its
+            // foot (a tall bar: far from the target line near the top), white on a red or green bar, dark on amber and grey.
+            var inside = value + room > Math.Min(goal, top);
+            var label = plot.Add.Text(kpi.Show(shown[i].DecisionAccuracy) + "\nn=" + shown[i].QaAudits.ToString(CultureInfo.InvariantCulture), i, inside ? low : value);
+            label.LabelStyle.FontSize = 9;
+            label.LabelStyle.Alignment = Alignment.LowerCenter;
+            label.LabelStyle.ForeColor = inside && (bars[i].FillColor == _good || bars[i].FillColor == _bad) ? Colors.White : Colors.Black;
+            label.LabelStyle.Bold = inside;
+            label.OffsetY = -3;
+        }
+
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             shown.Select((_, i) => (double)i).ToArray(),
             shown.Select(r => Truncate(r.Value ?? r.Vendor ?? r.Org ?? "—")).ToArray());
-        var low = Math.Max(0, Math.Min(0.9, Math.Floor(shown.Min(r => r.DecisionAccuracy!.Value) * 20) / 20 - 0.05));
-        LegendBelow(plot);
-        // Headroom for the two-line value label over a 100 % bar: a quarter of the visible range, so the label of a
-        // full bar is never clipped by the frame whatever the lowest bar.
-        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, (1 - 0.25 * low) / 0.75);
+        plot.Axes.SetLimits(-0.5, shown.Count - 0.5, low, top);
         return plot;
     }
+
+    /// <summary>Percentage points above 100 % the accuracy axis gets when the target is 100 % (its line would lie on the frame).</summary>
+    public const double AccuracyHeadroom = 2;
+
+    /// <summary>The share of the accuracy axis a two-line value label needs above its bar; a bar closer to the frame has it inside.</summary>
+    private const double LabelRoom = 0.2;
 
     /// <summary>The rows with the most QA audits (at most <see cref="MaxCategories"/> − 1) and one pooled "other" row for the rest.</summary>
     internal static List<QualityRow> Bound(List<QualityRow> rows)
@@ -485,7 +511,7 @@ public static class QualityCharts
     }
 
     /// <summary>A KPI's target as a dotted line with its label ("precision > 95 %") at the right end.</summary>
-    private static void TargetLine(Plot plot, Kpi kpi, Color color)
+    private static void TargetLine(Plot plot, Kpi kpi, Color color, bool shortLabel = false)
     {
         if (kpi.Target is not { } target)
         {
@@ -494,7 +520,7 @@ public static class QualityCharts
 
         // Named in the legend under the plot: a label inside the data area would cover the points near the target.
         var line = plot.Add.HorizontalLine(target.Goal, 1.2f, color.WithAlpha(0.8), LinePattern.Dotted);
-        line.LegendText = $"{kpi.Name.ToLowerInvariant()} target {target.Text}";
+        line.LegendText = shortLabel ? $"target {target.Text}" : $"{kpi.Name.ToLowerInvariant()} target {target.Text}";
     }
 
     /// <summary>The legend under the plot, in rows: it never covers a bar or a point.</summary>

@@ -23,12 +23,16 @@ public static class KpiCatalogue
         new KpiTarget(0.99, Strict: true, 0.01), KpiFormat.Percent, "labeled true blocks (TP + FN)",
         m => m.Recall, m => (m.Tp, m.Tp + m.Fn));
 
-    /// <summary>Recall on auto-decided cases (weighted audit sample); its n (audit-sample labels) is not in the metric set yet.</summary>
+    /// <summary>
+    /// Recall on auto-decided cases (weighted audit sample); n = the audit-sample labels of its denominator (TP or FN),
+    /// unweighted. A weighted ratio is not successes / n, so its week-over-week change is never z-tested (never called a
+    /// significant rise or fall), but the n rule applies: below 30 labels it has no status.
+    /// </summary>
     public static Kpi RecallAuto { get; } = new(
         "recall_auto", "Recall on auto-decided (audit sample)",
         "Recall over audit_sample labels of auto-decided cases, each weighted by its sample_weight (1 / sampling probability).",
-        new KpiTarget(0.99, Strict: true, 0.01), KpiFormat.Percent, "audit-sample labels",
-        m => m.RecallAuto, _ => null);
+        new KpiTarget(0.99, Strict: true, 0.01), KpiFormat.Percent, "audit-sample labels (TP + FN)",
+        m => m.RecallAuto, m => (0, m.RecallAutoN), Proportion: false);
 
     /// <summary>F1 (no target); n = labeled cases.</summary>
     public static Kpi F1 { get; } = new(

@@ -352,6 +352,9 @@ public static class CalibrationPack
             "A change is marked significant when both weeks have n ≥ 30 and a two-proportion z-test gives p < 0.05.", Size: 8, Muted: true));
     }
 
+    /// <summary>The height of a case type's chart row in section 2: three case types (heading, a four-line note, charts) fit a page.</summary>
+    internal const float CaseTypeChartHeight = 150;
+
     private static void ModelQuality(PackData data, List<PdfBlock> blocks)
     {
         blocks.Add(new Heading(SectionTitles[1], NewPage: true));
@@ -379,18 +382,21 @@ public static class CalibrationPack
         blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(data.Current.Overall), QualityCharts.PrecisionRecallTrend(data.Trend.ByWeek)], 200));
         // The early warning follows the overall figures (it is about all decisions, before any label), not the last case type.
         Drift(data, blocks);
+        // Each case type is one block kept on one page (its heading, note and charts never part), sized so three fit a page;
+        // the run is balanced over its pages, so the last case type never sits alone on a half-empty page.
         foreach (var slice in data.Current.ByCaseType.Where(s => s.CaseType is not null))
         {
-            blocks.Add(new Heading(slice.CaseType!, 2));
-            blocks.Add(new Paragraph(
+            var group = new List<PdfBlock> { new Heading(slice.CaseType!, 2) };
+            group.Add(new Paragraph(
                 $"{Count(slice.Decisions)} cases, {Count(slice.LabeledCases)} labeled ({Percent(slice.LabelCompleteness)}). " +
                 $"Precision {KpiCatalogue.Precision.ShowWithN(slice)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
                 $"recall {KpiCatalogue.Recall.ShowWithN(slice)} (95 % CI {Interval(slice.RecallCiLow, slice.RecallCiHigh)}), accuracy {Percent(slice.Accuracy)}." +
                 $" {EstimatedVsMeasured.EstimatesOnly(slice)}." +
                 (KpiCatalogue.Precision.Status(slice) == KpiStatus.SmallSample || KpiCatalogue.Recall.Status(slice) == KpiStatus.SmallSample
-                    ? " Fewer than 30 cases behind a figure: too few to judge against its target." : ""), Size: 8.5f));
+                    ? " Fewer than 30 cases behind a figure: too few to judge against its target." : ""), Size: 8f));
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
-            blocks.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend)], 180));
+            group.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend, shortTargets: true)], CaseTypeChartHeight, Weights: [1f, 2f]));
+            blocks.Add(new KeepTogether(group));
         }
     }
 
@@ -439,7 +445,8 @@ public static class CalibrationPack
         var sweeps = data.Thresholds.ByCaseType.Select(QualityCharts.ThresholdSweep).ToList();
         for (var i = 0; i < sweeps.Count; i += 2)
         {
-            blocks.Add(new ChartRow(sweeps.Skip(i).Take(2).ToList(), 212));
+            // Rows of sweeps are balanced over their pages like the case types of section 2 (no lone last row).
+            blocks.Add(new KeepTogether([new ChartRow(sweeps.Skip(i).Take(2).ToList(), 212)]));
         }
     }
 

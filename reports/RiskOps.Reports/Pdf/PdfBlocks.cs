@@ -74,7 +74,16 @@ public sealed record Table(
 /// <param name="Plots">The charts, drawn left to right with equal widths.</param>
 /// <param name="Height">Height in points.</param>
 /// <param name="Slots">The row is divided into this many equal slots (at least one per plot), filled from the left.</param>
-public sealed record ChartRow(IReadOnlyList<Plot> Plots, float Height = 210, int Slots = 2) : PdfBlock;
+/// <param name="Weights">Relative widths, one per plot (null: equal slots); a wide trend beside a small matrix.</param>
+public sealed record ChartRow(IReadOnlyList<Plot> Plots, float Height = 210, int Slots = 2, IReadOnlyList<float>? Weights = null) : PdfBlock;
+
+/// <summary>
+/// Blocks that stay on one page (a case type's heading, note and charts): moved whole to the next page when they do not
+/// fit. A run of consecutive groups is balanced over the pages it needs, so its last page never holds one group alone
+/// while the pages before it are full.
+/// </summary>
+/// <param name="Blocks">The blocks of the group (headings, paragraphs, chart rows, short tables).</param>
+public sealed record KeepTogether(IReadOnlyList<PdfBlock> Blocks) : PdfBlock;
 
 /// <summary>Vertical space.</summary>
 /// <param name="Height">Points.</param>

@@ -180,7 +180,7 @@ public static class PdfRenderer
         foreach (var token in line.Split(' '))
         {
             // "(n < 30)" and "(n = 109)" stay one group too: a wrapped "(n <" / "30)" reads as noise.
-            if (words.Count > 0 && (token is "%" or "%," or "%]" or "%)" or "pts" or "pts)" or "h" or "<" or "=" || words[^1].EndsWith('<') || words[^1].EndsWith('=')))
+            if (words.Count > 0 && (token.StartsWith('%') || token is "pts" or "pts)" or "h" or "<" or "=" || words[^1].EndsWith('<') || words[^1].EndsWith('=')))
             {
                 words[^1] += " " + token;
             }
@@ -215,13 +215,18 @@ public static class PdfRenderer
         public List<List<Action<SKCanvas>>> Run()
         {
             NewPage();
-            for (var i = 0; i < spec.Blocks.Count; i++)
+            PlaceBlocks(spec.Blocks);
+            return _pages;
+        }
+
+        private void PlaceBlocks(IReadOnlyList<PdfBlock> blocks)
+        {
+            for (var i = 0; i < blocks.Count; i++)
             {
-                var block = spec.Blocks[i];
-                switch (block)
+                switch (blocks[i])
                 {
                     case Heading heading:
-                        PlaceHeading(heading, KeepWithHeading(i));
+                        PlaceHeading(heading, KeepWithHeading(blocks, i));
                         break;
                     case Paragraph paragraph:
                         PlaceParagraph(paragraph);
@@ -232,15 +237,121 @@ public static class PdfRenderer
                     case ChartRow row:
                         PlaceCharts(row);
                         break;
+                    case KeepTogether:
+                        var end = i;
+                        while (end + 1 < blocks.Count && blocks[end + 1] is KeepTogether)
+                        {
+                            end++;
+                        }
+
+                        PlaceGroups(blocks.Skip(i).Take(end - i + 1).Cast<KeepTogether>().ToList());
+                        i = end;
+                        break;
                     case Spacer spacer:
                         _y = Math.Min(_bottom, _y + spacer.Height);
                         break;
                     default:
-                        throw new NotSupportedException($"unknown block {block.GetType().Name}");
+                        throw new NotSupportedException($"unknown block {blocks[i].GetType().Name}");
+                }
+            }
+        }
+
+        /// <summary>
+        /// Places a run of groups, each whole on one page, balanced: with the fewest pages greedy filling needs, the least
+        /// page height that still needs no more pages, so 5 groups of which 3 fit a page land as 3 + 2, and 4 as 2 + 2 — never
+        /// a last page holding one group below a full one. A group taller than a page flows like ungrouped blocks.
+        /// </summary>
+        private void PlaceGroups(List<KeepTogether> groups)
+        {
+            var heights = groups.Select(MeasureGroup).ToList();
+            var full = _bottom - _top;
+            var first = _y > _top ? _bottom - _y : full;
+            var fitting = heights.Where(h => h <= full).DefaultIfEmpty(0).Max();
+            var pages = Pages(heights, first, full, full);
+            var (low, high) = (Math.Max(fitting, 1f), full);
+            for (var step = 0; step < 24 && high - low > 0.5f; step++)
+            {
+                var mid = (low + high) / 2;
+                if (Pages(heights, first, full, mid) <= pages)
+                {
+                    high = mid;
+                }
+                else
+                {
+                    low = mid;
                 }
             }
 
-            return _pages;
+            var limit = high;
+            var used = 0f;
+            var capacity = Math.Min(first, limit);
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var height = heights[g];
+                if (height > full)
+                {
+                    PlaceBlocks(groups[g].Blocks);
+                    used = 0;
+                    capacity = _bottom - _y;
+                    continue;
+                }
+
+                if (used + height > capacity + 0.01f && (used > 0 || _y > _top))
+                {
+                    NewPage();
+                    used = 0;
+                    capacity = limit;
+                }
+
+                var start = _y;
+                PlaceBlocks(groups[g].Blocks);
+                used += _y - start;
+            }
+        }
+
+        /// <summary>Pages a greedy fill of the groups takes when a page holds at most <paramref name="limit"/> of them.</summary>
+        private static int Pages(List<float> heights, float first, float full, float limit)
+        {
+            var pages = 1;
+            var capacity = Math.Min(first, limit);
+            var used = 0f;
+            var fresh = first >= full;
+            foreach (var height in heights)
+            {
+                if (height > full)
+                {
+                    pages += (int)Math.Ceiling(height / full);
+                    used = 0;
+                    capacity = limit;
+                    fresh = true;
+                    continue;
+                }
+
+                if (used + height > capacity + 0.01f && (used > 0 || !fresh))
+                {
+                    pages++;
+                    used = 0;
+                    capacity = limit;
+                    fresh = true;
+                }
+
+                used += height;
+            }
+
+            return pages;
+        }
+
+        /// <summary>The height a group takes at the top of a page (laid out on a scratch page that is then dropped); beyond a page: infinity.</summary>
+        private float MeasureGroup(KeepTogether group)
+        {
+            var pages = _pages.Count;
+            var y = _y;
+            NewPage();
+            PlaceBlocks(group.Blocks);
+            var height = _pages.Count == pages + 1 ? _y - _top : float.PositiveInfinity;
+            _pages.RemoveRange(pages, _pages.Count - pages);
+            _y = y;
+            return height;
         }
 
         private void NewPage()
@@ -262,13 +373,13 @@ public static class PdfRenderer
         /// start of the first long table (a case type's heading and note never sit at the foot of a page whose next page
         /// holds its charts; a section's short tables never leave one behind).
         /// </summary>
-        private float KeepWithHeading(int index)
+        private float KeepWithHeading(IReadOnlyList<PdfBlock> blocks, int index)
         {
             var height = 0f;
             var sawTable = false;
-            for (var j = index + 1; j < spec.Blocks.Count; j++)
+            for (var j = index + 1; j < blocks.Count; j++)
             {
-                switch (spec.Blocks[j])
+                switch (blocks[j])
                 {
                     case Paragraph p when !sawTable:
                         height += p.Text.Split('\n').Sum(line => Wrap(line, p.Size, p.Bold, _width).Count) * p.Size * 1.35f + 4;
@@ -467,7 +578,7 @@ public static class PdfRenderer
         {
             // A column is never narrower than its longest header word, nor than its longest cell word up to a cap
             // (identifiers like WITHDRAWAL_ANOMALY must not break; only very long ones do).
-            var cap = _width * 0.3f;
+            var cap = _width * 0.36f;
             var minimum = table.Columns.Select((c, i) =>
             {
                 var header = Words(c.Header).Max(w => Measure(w, size, bold: true));
@@ -505,12 +616,16 @@ public static class PdfRenderer
             var height = Math.Min(row.Height, _bottom - _top);
             Ensure(height);
             var slots = Math.Max(row.Slots, row.Plots.Count);
-            var width = (_width - gap * (slots - 1)) / slots;
+            var weights = row.Weights is { } given && given.Count == row.Plots.Count && given.All(w => w > 0) ? given : null;
+            var unit = weights is null ? (_width - gap * (slots - 1)) / slots : (_width - gap * (row.Plots.Count - 1)) / weights.Sum();
+            var x = Margin;
             for (var i = 0; i < row.Plots.Count; i++)
             {
                 var plot = row.Plots[i];
-                var rect = SKRect.Create(Margin + i * (width + gap), _y, width, height);
+                var width = weights is null ? unit : unit * weights[i];
+                var rect = SKRect.Create(x, _y, width, height);
                 Page.Add(c => ChartRender.Draw(plot, c, rect));
+                x += width + gap;
             }
 
             _y += height + 8;

@@ -64,7 +64,7 @@ internal static class ModelQualityView
             r.Key, Format.Count(r.m.Tp), Format.Count(r.m.Fp), Format.Count(r.m.Tn), Format.Count(r.m.Fn),
             Cell.Of(KpiCatalogue.Precision, r.m), Interval(r.m.PrecisionCiLow, r.m.PrecisionCiHigh),
             Cell.Of(KpiCatalogue.Recall, r.m), Interval(r.m.RecallCiLow, r.m.RecallCiHigh),
-            Format.Num(r.m.F1), Format.Pct(r.m.Accuracy), KpiCatalogue.RecallAuto.Show(r.m.RecallAuto, Format.None),
+            Format.Num(r.m.F1), Format.Pct(r.m.Accuracy), Cell.Of(KpiCatalogue.RecallAuto, r.m),
         ]).ToList());
 
     /// <summary>The estimate backtest over the trend's weeks: each week's estimate as computable at its end vs the labelled figure now.</summary>
