@@ -73,7 +73,7 @@ public static class QualityCharts
     /// <summary>Threshold sweep: pipeline precision/recall and automation vs threshold, recommendation marked.</summary>
     public static Plot ThresholdSweep(CaseTypeSweep sweep)
     {
-        var plot = NewPlot(sweep is null ? "Threshold sweep" : $"Threshold sweep — {sweep.CaseType}", "auto-decision threshold t", "share of labeled cases");
+        var plot = NewPlot(sweep is null ? "Threshold sweep" : $"Threshold sweep — {CategoryBounds.Label(sweep.CaseType)}", "auto-decision threshold t", "share of labeled cases");
         var points = sweep?.Sweep.OrderBy(p => p.Threshold).ToList() ?? [];
         if (points.Count == 0)
         {
@@ -189,10 +189,13 @@ public static class QualityCharts
         return plot;
     }
 
-    /// <summary>Confusion matrix heatmap (2×2) of one slice.</summary>
-    public static Plot ConfusionMatrix(MetricSet slice)
+    /// <summary>
+    /// Confusion matrix heatmap (2×2) of one slice, titled with its case type (cut) unless <paramref name="named"/> is false
+    /// (a narrow chart under a heading that names it).
+    /// </summary>
+    public static Plot ConfusionMatrix(MetricSet slice, bool named = true)
     {
-        var plot = NewPlot(slice?.CaseType is { } type ? $"Confusion — {type}" : "Confusion matrix", "AI decision", "truth");
+        var plot = NewPlot(named && slice?.CaseType is { } type ? $"Confusion — {CategoryBounds.Label(type)}" : "Confusion matrix", "AI decision", "truth");
         var tp = slice?.Tp ?? 0;
         var fp = slice?.Fp ?? 0;
         var tn = slice?.Tn ?? 0;

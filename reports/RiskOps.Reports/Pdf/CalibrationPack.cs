@@ -233,14 +233,14 @@ public static class CalibrationPack
 
         if (BiggestMover(data) is { } mover)
         {
-            lines.Add($"{mover.CaseType} changed most: {mover.Change.Sentence()}");
+            lines.Add($"{CategoryBounds.Label(mover.CaseType)} changed most: {mover.Change.Sentence()}");
         }
 
         var top = TopClusters(data);
         if (top.Count > 0)
         {
             lines.Add("Top patterns this week (section 4): " + string.Join("; ", top.Select(c =>
-                $"{c.CaseType} {c.Label} {SignalsText(c)} ({Count(c.Support)} of {Count(c.Cases)} cases, route {RouteText(c)})")) + ".");
+                $"{CategoryBounds.Label(c.CaseType)} {c.Label} {SignalsText(c)} ({Count(c.Support)} of {Count(c.Cases)} cases, route {RouteText(c)})")) + ".");
         }
         else
         {
@@ -371,9 +371,9 @@ public static class CalibrationPack
                 new TableColumn("Precision", 1.4f, CellAlign.Right), new TableColumn("95 % CI", 2.2f), new TableColumn("Recall", 1.3f, CellAlign.Right),
                 new TableColumn("95 % CI", 2.2f), new TableColumn("F1", 1.1f, CellAlign.Right), new TableColumn("Automation", 1.8f, CellAlign.Right),
             ],
-            SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
+            SlicesWithOverall(data).Select(s => (IReadOnlyList<TableCell>)
             [
-                s.CaseType ?? "All (pooled)", Count(s.LabeledCases), Count(s.Tp), Count(s.Fp), Count(s.Tn), Count(s.Fn),
+                SliceLabel(data, s), Count(s.LabeledCases), Count(s.Tp), Count(s.Fp), Count(s.Tn), Count(s.Fn),
                 Cell(KpiCatalogue.Precision, s), Interval(s.PrecisionCiLow, s.PrecisionCiHigh),
                 Cell(KpiCatalogue.Recall, s), Interval(s.RecallCiLow, s.RecallCiHigh),
                 Percent(s.F1), Percent(s.AutomationRate),
@@ -384,9 +384,9 @@ public static class CalibrationPack
         Drift(data, blocks);
         // Each case type is one block kept on one page (its heading, note and charts never part), sized so three fit a page;
         // the run is balanced over its pages, so the last case type never sits alone on a half-empty page.
-        foreach (var slice in data.Current.ByCaseType.Where(s => s.CaseType is not null))
+        foreach (var slice in data.CaseTypes)
         {
-            var group = new List<PdfBlock> { new Heading(slice.CaseType!, 2) };
+            var group = new List<PdfBlock> { new Heading(CategoryBounds.Label(slice.CaseType), 2) };
             group.Add(new Paragraph(
                 $"{Count(slice.Decisions)} cases, {Count(slice.LabeledCases)} labeled ({Percent(slice.LabelCompleteness)}). " +
                 $"Precision {KpiCatalogue.Precision.ShowWithN(slice)} (95 % CI {Interval(slice.PrecisionCiLow, slice.PrecisionCiHigh)}), " +
@@ -395,8 +395,14 @@ public static class CalibrationPack
                 (KpiCatalogue.Precision.Status(slice) == KpiStatus.SmallSample || KpiCatalogue.Recall.Status(slice) == KpiStatus.SmallSample
                     ? " Fewer than 30 cases behind a figure: too few to judge against its target." : ""), Size: 8f));
             var trend = data.TrendByCaseType.TryGetValue(slice.CaseType!, out var weeks) ? weeks : [];
-            group.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice), QualityCharts.PrecisionRecallTrend(trend, shortTargets: true)], CaseTypeChartHeight, Weights: [1f, 2f]));
+            // The heading names the case type: the narrow confusion chart's title would not hold it.
+            group.Add(new ChartRow([QualityCharts.ConfusionMatrix(slice, named: false), QualityCharts.PrecisionRecallTrend(trend, shortTargets: true)], CaseTypeChartHeight, Weights: [1f, 2f]));
             blocks.Add(new KeepTogether(group));
+        }
+
+        if (FoldedNote(data.CaseTypes.Count, data.FoldedCaseTypes.Count, "decisions", "are pooled in the tables' \"other\" row.") is { } note)
+        {
+            blocks.Add(new Paragraph(note, Size: 8, Muted: true));
         }
     }
 
@@ -414,11 +420,12 @@ public static class CalibrationPack
                 new TableColumn("Case type", 2.5f), new TableColumn("Labeled cases", 1.3f, CellAlign.Right),
                 new TableColumn("ECE", 1, CellAlign.Right), new TableColumn("Brier", 1, CellAlign.Right),
             ],
-            SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
-                [s.CaseType ?? "All (pooled)", Count(s.LabeledCases), Number(s.Ece), Number(s.Brier)]).ToList()));
+            SlicesWithOverall(data).Select(s => (IReadOnlyList<TableCell>)
+                [SliceLabel(data, s), Count(s.LabeledCases), Number(s.Ece), Number(s.Brier)]).ToList()));
         var pooled = data.Current.Reliability.Where(b => b.CaseType is null).ToList();
         blocks.Add(new ChartRow([QualityCharts.Reliability(pooled.Count > 0 ? pooled : data.Current.Reliability)], 220));
         blocks.Add(new Heading("Recommended thresholds", 2));
+        var (sweepsShown, sweepsFolded) = CategoryBounds.Top(data.Thresholds.ByCaseType, s => s.Decisions);
         blocks.Add(new Paragraph(
             "The lowest threshold t (0.50–0.99) at which the pipeline (agent above t, humans below) keeps precision > 95 % and " +
             "recall > 99 % on this week's labeled cases (their number beside it); capacity is the manual load it implies. A recommendation from fewer than " +
@@ -432,17 +439,23 @@ public static class CalibrationPack
                 new TableColumn("Automation", 1.2f, CellAlign.Right), new TableColumn("Manual cases/day", 1.3f, CellAlign.Right),
                 new TableColumn("Reviewer h/day", 1.3f, CellAlign.Right),
             ],
-            data.Thresholds.ByCaseType.Select(s =>
+            sweepsShown.Select(s =>
             {
                 var at = s.RecommendedThreshold is { } r ? s.Sweep.FirstOrDefault(p => Math.Abs(p.Threshold - r) < 1e-9) : null;
                 return (IReadOnlyList<TableCell>)
                 [
-                    s.CaseType, Count(s.RecommendedThresholdN), Threshold(s.CurrentThreshold), RecommendedText(s), RecommendedInterval(s),
+                    CategoryBounds.Label(s.CaseType), Count(s.RecommendedThresholdN), Threshold(s.CurrentThreshold), RecommendedText(s), RecommendedInterval(s),
                     Percent(at?.Precision), Percent(at?.Recall), Percent(at?.Automation), Number(at?.ManualCasesPerDay, 1), Number(at?.ReviewerHoursPerDay, 1),
                 ];
             }).ToList(),
             FontSize: 7f));
-        var sweeps = data.Thresholds.ByCaseType.Select(QualityCharts.ThresholdSweep).ToList();
+        // A sweep of pooled case types would mix their thresholds: the folded ones get a note, not an "other" row.
+        if (FoldedNote(sweepsShown.Count, sweepsFolded.Count, "decisions", $"({Count(sweepsFolded.Sum(s => s.LabeledCases))} labeled cases) are not swept here.") is { } note)
+        {
+            blocks.Add(new Paragraph(note, Size: 8, Muted: true));
+        }
+
+        var sweeps = sweepsShown.Select(QualityCharts.ThresholdSweep).ToList();
         for (var i = 0; i < sweeps.Count; i += 2)
         {
             // Rows of sweeps are balanced over their pages like the case types of section 2 (no lone last row).
@@ -487,7 +500,7 @@ public static class CalibrationPack
             ],
             clusters.Select(c => (IReadOnlyList<TableCell>)
             [
-                c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
+                CategoryBounds.Label(c.CaseType), c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), SignalsText(c), $"{Count(c.Support)} / {Count(c.Cases)}",
                 Number(c.ExcessErrors, 1), Number(c.Lift, 2), c.RootCauseType ?? NotAvailable, RouteText(c),
             ]).ToList(),
             NoClustersText));
@@ -499,7 +512,7 @@ public static class CalibrationPack
             ],
             clusters.Select(c => (IReadOnlyList<TableCell>)
             [
-                c.CaseType, c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), c.RootCauseCode ?? NotAvailable, string.Join(", ", c.ExampleCaseIds),
+                CategoryBounds.Label(c.CaseType), c.Label, c.Rank.ToString(CultureInfo.InvariantCulture), c.RootCauseCode ?? NotAvailable, string.Join(", ", c.ExampleCaseIds),
             ]).ToList()));
 
         var top = clusters.OrderByDescending(c => c.ExcessErrors).Take(4).ToList();
@@ -524,7 +537,8 @@ public static class CalibrationPack
         blocks.Add(new Paragraph(
             "Of the week's resolved manual cases, those whose final review (pass or block) differs from the agent's decision; of the overturned cases with a label, " +
             "whether the human or the agent had the truth. Vendor is the final review's.", Size: 8, Muted: true));
-        var rows = overturn.ByCaseType.Concat(overturn.ByOrg).Concat(overturn.ByVendor).ToList();
+        // Bounded like every category list: the case types, orgs and vendors with the most resolved cases (the pooled row covers all).
+        var rows = new[] { overturn.ByCaseType, overturn.ByOrg, overturn.ByVendor }.SelectMany(d => CategoryBounds.Top(d, r => r.ResolvedCases).Shown).ToList();
         if (overturn.Overall.ResolvedCases > 0)
         {
             rows.Add(overturn.Overall);
@@ -539,7 +553,7 @@ public static class CalibrationPack
             ],
             rows.Select(r => (IReadOnlyList<TableCell>)
             [
-                r.Dimension == "overall" ? "all" : r.Dimension.Replace('_', ' '), r.Slice ?? "All (pooled)", Count(r.ResolvedCases), Count(r.Overturned),
+                r.Dimension == "overall" ? "all" : r.Dimension.Replace('_', ' '), r.Slice is { } slice ? CategoryBounds.Label(slice) : "All (pooled)", Count(r.ResolvedCases), Count(r.Overturned),
                 Rate(KpiCatalogue.OverturnRate, r.OverturnRate, r.OverturnRateN), Count(r.HumanRight), Count(r.AgentRight),
                 Rate(KpiCatalogue.HumanRightWhenOverturned, r.HumanRightRate, r.HumanRightRateN),
             ]).ToList(),
@@ -567,9 +581,9 @@ public static class CalibrationPack
                     new TableColumn("p90", 0.9f, CellAlign.Right), new TableColumn("Key-user cases", 1.2f, CellAlign.Right),
                     new TableColumn("Key-user escalation", 1.4f, CellAlign.Right),
                 ],
-                SlicesWithOverall(data.Current).Select(s => (IReadOnlyList<TableCell>)
+                SlicesWithOverall(data).Select(s => (IReadOnlyList<TableCell>)
                 [
-                    s.CaseType ?? "All (pooled)", Count(s.ManualCases), Count(s.ResolvedCases), Count(s.OpenCases),
+                    SliceLabel(data, s), Count(s.ManualCases), Count(s.ResolvedCases), Count(s.OpenCases),
                     Cell(KpiCatalogue.Sla, s), Hours(s.ResolutionHoursP50), Hours(s.ResolutionHoursP90),
                     Count(s.KeyUserCases), Cell(KpiCatalogue.KeyUserEscalation, s),
                 ]).ToList()));
@@ -679,7 +693,7 @@ public static class CalibrationPack
                 var top = e.Signals.FirstOrDefault();
                 return (IReadOnlyList<TableCell>)
                 [
-                    e.CaseType, e.ModelVersion, $"{Count(e.Decisions)} ({Count(e.PreviousDecisions)})",
+                    CategoryBounds.Label(e.CaseType), CategoryBounds.Label(e.ModelVersion), $"{Count(e.Decisions)} ({Count(e.PreviousDecisions)})",
                     e.ConfidencePsi is { } c ? new TableCell(Number(c, 3), e.ConfidenceFlagged ? Rag.Red : Rag.None) : "new",
                     top?.Signal ?? "—",
                     top is null ? "—" : $"{Percent(top.PreviousRate)} → {Percent(top.Rate)}",
@@ -694,8 +708,22 @@ public static class CalibrationPack
         ? "none meets targets"
         : Threshold(sweep.RecommendedThreshold) + (sweep.LabeledCases < Kpi.MinimumN ? " (n < 30)" : "");
 
-    private static IEnumerable<MetricSet> SlicesWithOverall(MetricsReport report) =>
-        report.ByCaseType.Where(s => s.CaseType is not null).Append(report.Overall);
+    /// <summary>The rows of a per-case-type table: the case types shown, the folded ones as one "other" row, then all pooled.</summary>
+    private static IEnumerable<MetricSet> SlicesWithOverall(PackData data) =>
+        data.CaseTypes.Concat(data.OtherCaseTypes is { } other ? [other] : []).Append(data.Current.Overall);
+
+    /// <summary>A table row's label: the case type (cut), "other (188 case types)", or "All (pooled)".</summary>
+    private static string SliceLabel(PackData data, MetricSet slice) =>
+        ReferenceEquals(slice, data.OtherCaseTypes) ? $"{CategoryBounds.OtherLabel} ({Count(data.FoldedCaseTypes.Count)} case types)"
+        : slice.CaseType is { } type ? CategoryBounds.Label(type) : "All (pooled)";
+
+    /// <summary>
+    /// The note under a bounded list: "The 12 case types with the most decisions of 200 are shown one by one; the other 188 …",
+    /// or null when nothing is folded.
+    /// </summary>
+    private static string? FoldedNote(int shown, int folded, string by, string rest) => folded == 0 ? null
+        : $"The {Count(shown)} case types with the most {by} of {Count(shown + folded)} are shown one by one; the other {Count(folded)} {rest} " +
+          "Scope the pack to a case type to see one.";
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

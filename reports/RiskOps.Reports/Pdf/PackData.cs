@@ -80,6 +80,21 @@ public sealed class PackData
     public string DataThrough => Freshness.Select(f => f.LatestIngestion).Where(t => t.EndsWith(" UTC", StringComparison.Ordinal))
         .Order(StringComparer.Ordinal).LastOrDefault() ?? ReportFormat.NotAvailable;
 
+    /// <summary>
+    /// The week's case types the pack shows one by one: all of them when there are at most <see cref="CategoryBounds.MaxShown"/>,
+    /// else the most decided (largest first); the rest are <see cref="OtherCaseTypes"/>.
+    /// </summary>
+    public IReadOnlyList<MetricSet> CaseTypes => CategoryBounds.Top(Current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions).Shown;
+
+    /// <summary>The week's case types folded into one "other" row (none when every case type is shown).</summary>
+    public IReadOnlyList<MetricSet> FoldedCaseTypes => CategoryBounds.Top(Current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions).Folded;
+
+    /// <summary>
+    /// The week's figures of the folded case types together (one metrics call filtered to exactly them, so its ratios are the
+    /// warehouse's own); null when none is folded or it was not loaded.
+    /// </summary>
+    public MetricSet? OtherCaseTypes { get; init; }
+
     /// <summary>The week has no case in scope.</summary>
     public bool IsEmpty => Current.Overall.Decisions == 0;
 
@@ -102,7 +117,9 @@ public sealed class PackData
         var current = warehouse.GetMetrics(week, request.AsOf);
         var rollupLakeVersion = warehouse.LastRollupLakeVersion;
         var byType = new Dictionary<string, IReadOnlyList<MetricSet>>(StringComparer.Ordinal);
-        foreach (var slice in current.ByCaseType.Where(s => s.CaseType is not null))
+        var (shown, folded) = CategoryBounds.Top(current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions);
+        // Trends only for the case types shown one by one: 200 junk case types cost 12 queries, not 200.
+        foreach (var slice in shown)
         {
             // Trends and the previous week show no resolution quantiles: the overview detail answers them from daily rollups.
             byType[slice.CaseType!] = warehouse.GetMetrics(scope with { Weeks = trailing, CaseTypes = [slice.CaseType!] }, request.AsOf, MetricsDetail.Overview).ByWeek;
@@ -126,6 +143,8 @@ public sealed class PackData
             Experiments = warehouse.GetExperiments(scope, request.AsOf, registry),
             Freshness = LoadFreshness(warehouse),
             RollupLakeVersion = rollupLakeVersion,
+            OtherCaseTypes = folded.Count == 0 ? null
+                : warehouse.GetMetrics(week with { CaseTypes = folded.Select(s => s.CaseType!).ToArray() }, request.AsOf, MetricsDetail.Overview).Overall,
         };
     }
 

@@ -1,4 +1,5 @@
 using RiskOps.Reports.Charts;
+using RiskOps.Reports.Kpis;
 using RiskOps.Sql.Model;
 using ScottPlot;
 using SkiaSharp;
@@ -186,4 +187,35 @@ public sealed class QualityChartsTests
     }
 
     private static MetricSet Slice() => new() { CaseType = "ATO", Tp = 1234, Fp = 56, Tn = 7890, Fn = 12 };
+
+    [Theory]
+    [InlineData(1.0, 0.863)]
+    [InlineData(0.99, 0.97)]
+    [InlineData(0.5, 0.2)]
+    public void DecisionAccuracy_AxisEndsAt100Percent_TargetLineLabelled(double best, double worst)
+    {
+        var plot = QualityCharts.DecisionAccuracy(
+        [
+            new QualityRow { Dimension = "vendor", Value = "AtlasCX", QaAudits = 24, Correct = 24, DecisionAccuracy = best },
+            new QualityRow { Dimension = "vendor", Value = "Keystone", QaAudits = 220, Correct = 190, DecisionAccuracy = worst },
+        ]);
+        var svg = ChartRender.ToSvg(plot, 620, 340);
+
+        Assert.Equal(100, plot.Axes.GetLimits().Top, 6);
+        Assert.True(plot.Axes.GetLimits().Bottom <= worst * 100);
+        // The target 98 % sits below the frame, so no headroom; its line is named in the legend.
+        var target = Assert.Single(plot.GetPlottables<ScottPlot.Plottables.HorizontalLine>());
+        Assert.Equal(98, target.Y, 6);
+        Assert.Contains("target ≥ 98 %", svg);
+        // The y-axis tick labels are the only plain-number texts of the SVG (bar labels read "86.3 %", "n=220"): they end at 100.
+        var ticks = System.Text.RegularExpressions.Regex.Matches(svg, @"<text[^>]*>\s*(\d+)\s*</text>")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(ticks);
+        Assert.Equal(100, ticks.Max());
+        Assert.True(ticks.Min() >= plot.Axes.GetLimits().Bottom - 1e-9, $"ticks {string.Join(", ", ticks)}");
+        // Each bar is labelled with its value and its n, and the x axis names the dimension.
+        Assert.Contains(KpiCatalogue.DecisionAccuracy.Show(worst), svg);
+        Assert.Contains("n=220", svg);
+        Assert.Contains("vendor", svg);
+    }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using RiskOps.Reports;
 using RiskOps.Sql.Model;
 
 namespace RiskOps.Web.Dashboard;
@@ -12,85 +12,28 @@ namespace RiskOps.Web.Dashboard;
 internal static class Categories
 {
     /// <summary>Rows (or chart items) a category list shows before the "other" row.</summary>
-    public const int MaxShown = 12;
+    public const int MaxShown = CategoryBounds.MaxShown;
 
     /// <summary>Reviewers a per-reviewer table shows before its "other" row (reviewers are many by nature).</summary>
     public const int MaxReviewers = 50;
 
     /// <summary>Code points of a label before it is cut (the cut label ends with <see cref="Ellipsis"/>).</summary>
-    public const int MaxLabelLength = 40;
+    public const int MaxLabelLength = CategoryBounds.MaxLabelLength;
 
     /// <summary>The label of the row that sums the categories not shown.</summary>
-    public const string OtherLabel = "other";
+    public const string OtherLabel = CategoryBounds.OtherLabel;
 
     /// <summary>The mark of a cut label.</summary>
-    public const string Ellipsis = "…";
+    public const string Ellipsis = CategoryBounds.Ellipsis;
 
-    /// <summary>
-    /// <paramref name="text"/> cut to <see cref="MaxLabelLength"/> code points (never inside a surrogate pair), the last one
-    /// replaced by an ellipsis; shorter text as it is. Invalid UTF-16 counts one code point per unpaired surrogate.
-    /// </summary>
-    public static string Label(string? text, int maxLength = MaxLabelLength)
-    {
-        if (string.IsNullOrEmpty(text) || text.Length <= maxLength)
-        {
-            return text ?? "";
-        }
+    /// <inheritdoc cref="CategoryBounds.Label"/>
+    public static string Label(string? text, int maxLength = MaxLabelLength) => CategoryBounds.Label(text, maxLength);
 
-        // Keep maxLength - 1 code points and the ellipsis, so a cut label is exactly maxLength long.
-        var head = new StringBuilder();
-        var count = 0;
-        foreach (var rune in Runes(text))
-        {
-            count++;
-            if (count < maxLength)
-            {
-                head.Append(rune);
-            }
-            else if (count > maxLength)
-            {
-                return head.Append(Ellipsis).ToString();
-            }
-        }
-
-        return text;
-    }
-
-    /// <summary>The code points of <paramref name="text"/>; an unpaired surrogate becomes U+FFFD.</summary>
-    private static IEnumerable<string> Runes(string text)
-    {
-        for (var i = 0; i < text.Length;)
-        {
-            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) == System.Buffers.OperationStatus.Done)
-            {
-                yield return rune.ToString();
-            }
-            else
-            {
-                yield return "\uFFFD";
-            }
-
-            i += Math.Max(1, used);
-        }
-    }
-
-    /// <summary>
-    /// Splits <paramref name="items"/> into what a list shows and the rest: all of them in their order when there are at
-    /// most <paramref name="max"/>; otherwise the <paramref name="max"/> largest by <paramref name="volume"/> (ties in their
-    /// order), largest first, and the rest for one "other" row.
-    /// </summary>
+    /// <inheritdoc cref="CategoryBounds.Top"/>
     public static Bounded<T> Top<T>(IEnumerable<T> items, Func<T, long> volume, int max = MaxShown)
     {
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(volume);
-        var all = items.ToList();
-        if (all.Count <= max)
-        {
-            return new Bounded<T>(all, []);
-        }
-
-        var ranked = all.Select((item, index) => (item, index)).OrderByDescending(x => volume(x.item)).ThenBy(x => x.index).Select(x => x.item).ToList();
-        return new Bounded<T>(ranked.Take(max).ToList(), ranked.Skip(max).ToList());
+        var (shown, rest) = CategoryBounds.Top(items, volume, max);
+        return new Bounded<T>(shown, rest);
     }
 }
 
