@@ -72,8 +72,12 @@ internal static class WhatIfSection
             .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? "")))
             .ToList();
         var fields = new List<FormField> { new(WeeksKey, "Weeks", weeksText.Length > 0 ? weeksText : "", WhatIfCounts.DefaultWeeks.ToString(CultureInfo.InvariantCulture)) };
-        fields.AddRange(report.ByCaseType.Select(c => new FormField(
-            ProposePrefix + c.CaseType, c.CaseType, typed.GetValueOrDefault(c.CaseType, ""), c.Current is { } cur ? cur.Threshold.ToString("0.00", CultureInfo.InvariantCulture) : "0.90")));
+        // One field per case type for the 12 with the most decisions (issue 12: a lake of 200 junk case types must not give
+        // a 200-field form), plus any case type already proposed through the URL; labels cut like every category label.
+        var offered = Categories.Top(report.ByCaseType, c => c.Decisions);
+        var shownTypes = offered.Shown.Select(c => c.CaseType).ToHashSet(StringComparer.Ordinal);
+        fields.AddRange(report.ByCaseType.Where(c => shownTypes.Contains(c.CaseType) || typed.ContainsKey(c.CaseType)).Select(c => new FormField(
+            ProposePrefix + c.CaseType, Categories.Label(c.CaseType), typed.GetValueOrDefault(c.CaseType, ""), c.Current is { } cur ? cur.Threshold.ToString("0.00", CultureInfo.InvariantCulture) : "0.90")));
 
         var rows = new List<IReadOnlyList<Cell>>();
         foreach (var c in report.ByCaseType.Where(c => c.Proposed is not null))
@@ -84,7 +88,7 @@ internal static class WhatIfSection
 
         return new Section($"What-if: a proposed threshold over the last {weeks} weeks")
         {
-            Note = $"Window: {window}. Enter a threshold (0–1, two decimals) for any case type and press Project. Same model as the sweep: cases with confidence ≥ t keep "
+            Note = $"Window: {window}. " + (offered.Rest.Count == 0 ? "" : $"Fields for the {offered.Shown.Count} of {report.ByCaseType.Count} case types with the most decisions (add propose_<case type>=t to the URL for another). ") + $"Enter a threshold (0–1, two decimals) for any case type and press Project. Same model as the sweep: cases with confidence ≥ t keep "
                 + "the agent's decision, the rest go to a human taken to be right. Precision and recall over the window's labeled cases, automation and manual cases over all its "
                 + "decisions; [95 % Wilson interval] with n. Reviewer hours = manual cases/day × the case type's measured median handling time (resolved − assigned) in the window, "
                 + "its interval from the manual-share interval only. Projected from counts per confidence percent, not per case.",
