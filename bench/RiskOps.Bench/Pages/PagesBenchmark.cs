@@ -37,7 +37,7 @@ internal static partial class PagesBenchmark
             "--lake", lake, "--urls", "http://127.0.0.1:0",
             "--Demo:SeedOnStart=false", $"--Auth:AdminPassword={Password}",
             "--Jobs:LandingScanCron=", "--Jobs:CompactionCron=", "--Jobs:RollupCron=",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+            "--Dashboard:QueryTimeout=00:10:00", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
         ]);
         await app.StartAsync();
         try
