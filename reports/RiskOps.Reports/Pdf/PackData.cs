@@ -84,10 +84,19 @@ public sealed class PackData
     /// The week's case types the pack shows one by one: all of them when there are at most <see cref="CategoryBounds.MaxShown"/>,
     /// else the most decided (largest first); the rest are <see cref="OtherCaseTypes"/>.
     /// </summary>
-    public IReadOnlyList<MetricSet> CaseTypes => CategoryBounds.Top(Current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions).Shown;
+    public IReadOnlyList<MetricSet> CaseTypes => CaseTypeSplit.Shown;
 
     /// <summary>The week's case types folded into one "other" row (none when every case type is shown).</summary>
-    public IReadOnlyList<MetricSet> FoldedCaseTypes => CategoryBounds.Top(Current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions).Folded;
+    public IReadOnlyList<MetricSet> FoldedCaseTypes => CaseTypeSplit.Folded;
+
+    /// <summary><see cref="SplitCaseTypes"/> of <see cref="Current"/>, ranked once (the renderer asks for it per table and row).</summary>
+    private (IReadOnlyList<MetricSet> Shown, IReadOnlyList<MetricSet> Folded) CaseTypeSplit => _caseTypeSplit ??= SplitCaseTypes(Current);
+
+    private (IReadOnlyList<MetricSet> Shown, IReadOnlyList<MetricSet> Folded)? _caseTypeSplit;
+
+    /// <summary>The case types of <paramref name="report"/> the pack shows one by one and those it folds into "other".</summary>
+    private static (IReadOnlyList<MetricSet> Shown, IReadOnlyList<MetricSet> Folded) SplitCaseTypes(MetricsReport report) =>
+        CategoryBounds.Top(report.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions);
 
     /// <summary>
     /// The week's figures of the folded case types together (one metrics call filtered to exactly them, so its ratios are the
@@ -117,7 +126,7 @@ public sealed class PackData
         var current = warehouse.GetMetrics(week, request.AsOf);
         var rollupLakeVersion = warehouse.LastRollupLakeVersion;
         var byType = new Dictionary<string, IReadOnlyList<MetricSet>>(StringComparer.Ordinal);
-        var (shown, folded) = CategoryBounds.Top(current.ByCaseType.Where(s => s.CaseType is not null), s => s.Decisions);
+        var (shown, folded) = SplitCaseTypes(current);
         // Trends only for the case types shown one by one: 200 junk case types cost 12 queries, not 200.
         foreach (var slice in shown)
         {
